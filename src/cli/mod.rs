@@ -1,0 +1,3 @@
+//! One module per command; each calls the library and prints for people.
+
+pub mod build;

@@ -1,0 +1,292 @@
+//! `site.yaml` → `Config`: a raw serde struct, then a validated one with absolute paths.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::{fs, keys, yaml};
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "theme",
+    "timezone",
+    "paginate",
+];
+
+/// `site.yaml` as written; every key optional.
+#[derive(Debug, Default, Deserialize)]
+struct RawConfig {
+    title: Option<String>,
+    description: Option<String>,
+    base_url: Option<String>,
+    language: Option<String>,
+    theme: Option<String>,
+    timezone: Option<String>,
+    paginate: Option<u32>,
+}
+
+/// Options that come from the command line rather than `site.yaml`.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// The validated site configuration the build runs on.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub root: PathBuf,
+    pub content_dir: PathBuf,
+    pub output_dir: PathBuf,
+    pub title: String,
+    pub description: String,
+    /// Absolute (`https://host/path/`) or `/`; always ends with `/`.
+    pub base_url: String,
+    /// The path part of `base_url`: `/` or `/briefs/`.
+    pub base_path: String,
+    pub language: String,
+    pub theme: String,
+    pub timezone: jiff::tz::TimeZone,
+    pub paginate: u32,
+    pub drafts: bool,
+}
+
+impl Config {
+    /// A root-relative URL for a site path like `tags/x/` (already percent-encoded).
+    pub fn url(&self, encoded_path: &str) -> String {
+        format!("{}{}", self.base_path, encoded_path)
+    }
+
+    /// The absolute URL for a site path, or the root-relative one when `base_url` has no host.
+    pub fn permalink(&self, encoded_path: &str) -> String {
+        format!("{}{}", self.base_url, encoded_path)
+    }
+}
+
+/// Reads `ROOT/site.yaml` (if any) and applies the command-line options.
+pub fn load(options: &BuildOptions) -> Result<Config> {
+    let root = absolute(&options.root)?;
+    let path = root.join(CONFIG_FILE);
+    let (raw, text) = if path.is_file() {
+        let text = fs::read_text(&path)?;
+        (parse_raw(&path, &text)?, text)
+    } else {
+        (RawConfig::default(), String::new())
+    };
+    let display = PathBuf::from(CONFIG_FILE);
+    let at_key = |key: &str, message: String| {
+        let (line, column) = keys::locate_key(&text, key).unwrap_or((1, 1));
+        Diagnostic::error(&display, message).at(&text, line, column)
+    };
+
+    let mut problems = Vec::new();
+    let base_url = match options.base_url.as_deref().or(raw.base_url.as_deref()) {
+        None => Ok("/".to_string()),
+        Some(url) => normalize_base_url(url),
+    };
+    let base_url = base_url.unwrap_or_else(|message| {
+        problems.push(if options.base_url.is_some() {
+            Diagnostic::error(Path::new("--base-url"), message)
+        } else {
+            at_key("base_url", message)
+                .hint("write it like `base_url: https://user.github.io/briefs/`")
+        });
+        "/".to_string()
+    });
+    let language = raw.language.unwrap_or_else(|| "en".to_string());
+    if !is_language_tag(&language) {
+        problems.push(
+            at_key(
+                "language",
+                format!("`{language}` is not a BCP 47 language tag"),
+            )
+            .hint("use a tag like `en`, `bn` or `bn-BD`"),
+        );
+    }
+    let timezone_name = raw.timezone.unwrap_or_else(|| "UTC".to_string());
+    let timezone = jiff::tz::TimeZone::get(&timezone_name).unwrap_or_else(|_| {
+        problems.push(
+            at_key("timezone", format!("unknown time zone `{timezone_name}`"))
+                .hint("use an IANA name like `Asia/Dhaka` or `UTC`"),
+        );
+        jiff::tz::TimeZone::UTC
+    });
+    let paginate = raw.paginate.unwrap_or(20);
+    if paginate == 0 {
+        problems.push(at_key(
+            "paginate",
+            "`paginate` must be at least 1".to_string(),
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(Error::Diagnostics(problems));
+    }
+
+    let base_path = base_path_of(&base_url);
+    let output_dir = match &options.output {
+        Some(dir) => absolute(dir)?,
+        None => root.join("output"),
+    };
+    Ok(Config {
+        content_dir: root.join("content"),
+        output_dir,
+        title: raw.title.unwrap_or_else(|| "Briefing".to_string()),
+        description: raw.description.unwrap_or_default(),
+        base_url,
+        base_path,
+        language,
+        theme: raw.theme.unwrap_or_else(|| "default".to_string()),
+        timezone,
+        paginate,
+        drafts: options.drafts,
+        root,
+    })
+}
+
+fn parse_raw(path: &Path, text: &str) -> Result<RawConfig> {
+    let display = PathBuf::from(CONFIG_FILE);
+    let yaml_error = |e: yaml::YamlError| {
+        Error::one(
+            Diagnostic::error(&display, format!("invalid YAML: {}", e.message))
+                .at(text, e.line, e.column)
+                .hint("site.yaml holds `key: value` lines, e.g. `title: The Briefing Desk`"),
+        )
+    };
+    let entries = yaml::parse_mapping(text).map_err(yaml_error)?;
+    let mut problems = Vec::new();
+    for (key, _) in &entries {
+        if !KNOWN_KEYS.contains(&key.as_str()) {
+            let (line, _) = keys::locate_key(text, key).unwrap_or((1, 1));
+            let mut d = Diagnostic::error(&display, format!("unknown key `{key}` in site.yaml"))
+                .at(text, line, 1)
+                .width(key.chars().count());
+            d = match keys::nearest(key, KNOWN_KEYS) {
+                Some(near) => d.hint(format!("did you mean `{near}`?")),
+                None => d.hint(format!("known keys are: {}", KNOWN_KEYS.join(", "))),
+            };
+            problems.push(d);
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Diagnostics(problems));
+    }
+    let _ = path;
+    yaml::parse(text).map_err(yaml_error)
+}
+
+/// `https://host/path` → `https://host/path/`; rejects URLs without a scheme.
+pub fn normalize_base_url(url: &str) -> std::result::Result<String, String> {
+    let url = url.trim();
+    if url == "/" {
+        return Ok(url.to_string());
+    }
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Err(format!(
+            "base_url `{url}` has no scheme; write the full address, e.g. `https://{}`",
+            url.trim_start_matches('/')
+        ));
+    };
+    if !matches!(scheme, "http" | "https") {
+        return Err(format!(
+            "base_url `{url}` must start with http:// or https://"
+        ));
+    }
+    if rest.is_empty() || rest.starts_with('/') {
+        return Err(format!("base_url `{url}` has no host name"));
+    }
+    if url.contains(['?', '#', ' ']) {
+        return Err(format!(
+            "base_url `{url}` must not contain a query, fragment or spaces"
+        ));
+    }
+    let mut url = url.to_string();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    Ok(url)
+}
+
+/// The path part of a normalised base URL, always starting and ending with `/`.
+fn base_path_of(base_url: &str) -> String {
+    match base_url.split_once("://") {
+        None => "/".to_string(),
+        Some((_, rest)) => match rest.find('/') {
+            Some(i) => rest[i..].to_string(),
+            None => "/".to_string(),
+        },
+    }
+}
+
+/// A loose BCP 47 check: `en`, `bn-BD`, `zh-Hant-TW`, `sr-Latn`.
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=8).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// Text direction of a language tag.
+pub fn direction(language: &str) -> &'static str {
+    let primary = language
+        .split('-')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match primary.as_str() {
+        "ar" | "arc" | "ckb" | "dv" | "fa" | "he" | "ks" | "ku" | "ps" | "sd" | "ug" | "ur"
+        | "yi" => "rtl",
+        _ => "ltr",
+    }
+}
+
+fn absolute(path: &Path) -> Result<PathBuf> {
+    std::path::absolute(path).map_err(|e| Error::io(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_gets_trailing_slash_and_path() {
+        let url = normalize_base_url("https://user.github.io/briefs").unwrap();
+        assert_eq!(url, "https://user.github.io/briefs/");
+        assert_eq!(base_path_of(&url), "/briefs/");
+        assert_eq!(base_path_of("https://example.org/"), "/");
+    }
+
+    #[test]
+    fn base_url_without_scheme_is_rejected_with_suggestion() {
+        let err = normalize_base_url("user.github.io/briefs").unwrap_err();
+        assert!(err.contains("https://user.github.io/briefs"), "{err}");
+    }
+
+    #[test]
+    fn language_tags() {
+        assert!(is_language_tag("bn"));
+        assert!(is_language_tag("bn-BD"));
+        assert!(!is_language_tag("bengali language"));
+        assert_eq!(direction("ar-EG"), "rtl");
+        assert_eq!(direction("bn"), "ltr");
+    }
+
+    #[test]
+    fn unknown_key_suggests_nearest() {
+        let err = parse_raw(Path::new("site.yaml"), "title: x\nbase_ulr: y\n").unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("site.yaml:2:1: error: unknown key `base_ulr`"),
+            "{text}"
+        );
+        assert!(text.contains("did you mean `base_url`?"), "{text}");
+    }
+}

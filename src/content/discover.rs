@@ -1,0 +1,156 @@
+//! Finding article files under `content/articles/`, skipping hidden and editor temp files.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::error::{Error, Result};
+
+/// One article on disk, before it is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleFile {
+    /// Absolute path of the Markdown file.
+    pub path: PathBuf,
+    /// Path relative to the site root, for messages (`content/articles/x.md`).
+    pub display: PathBuf,
+    /// File stem, or the folder name of a bundle (`NAME/index.md` → `NAME`).
+    pub stem: String,
+    /// Other files of a bundle folder, as (absolute path, path relative to the folder).
+    pub assets: Vec<(PathBuf, PathBuf)>,
+}
+
+/// True for names the build never reads: hidden files and editors' temp and backup files.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913"
+}
+
+/// Lists every article under `articles_dir`, sorted by path so builds are deterministic.
+pub fn discover_articles(root: &Path, articles_dir: &Path) -> Result<Vec<ArticleFile>> {
+    if !articles_dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    let walker = WalkDir::new(articles_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(articles_dir).to_path_buf();
+            Error::io(&path, e.into())
+        })?;
+        if entry.file_type().is_file() {
+            files.push(entry.into_path());
+        }
+    }
+
+    // A folder holding `index.md` (below articles/ itself) is a bundle: its other files are assets.
+    let bundle_dirs: HashSet<PathBuf> = files
+        .iter()
+        .filter(|p| p.file_name().is_some_and(|n| n == "index.md"))
+        .filter_map(|p| p.parent())
+        .filter(|dir| *dir != articles_dir)
+        .map(Path::to_path_buf)
+        .collect();
+    // The nearest enclosing bundle folder, found by walking up (no scan over all bundles).
+    let bundle_of = |path: &Path| {
+        path.ancestors()
+            .skip(1)
+            .take_while(|dir| *dir != articles_dir)
+            .find_map(|dir| bundle_dirs.get(dir))
+    };
+
+    let mut articles: Vec<ArticleFile> = Vec::new();
+    let mut assets: Vec<(PathBuf, PathBuf, PathBuf)> = Vec::new();
+    for path in files {
+        let is_index = path.file_name().is_some_and(|n| n == "index.md");
+        match bundle_of(&path) {
+            _ if is_index && path.parent().is_some_and(|d| bundle_dirs.contains(d)) => {
+                let dir = path.parent().and_then(Path::file_name);
+                articles.push(article(root, &path, dir))
+            }
+            Some(dir) => {
+                let rel = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
+                assets.push((dir.clone(), path, rel));
+            }
+            None if path.extension().is_some_and(|e| e == "md") => {
+                articles.push(article(root, &path, path.file_stem()))
+            }
+            None => {}
+        }
+    }
+    let index_of_bundle: HashMap<PathBuf, usize> = articles
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| Some((a.path.parent()?.to_path_buf(), i)))
+        .collect();
+    for (dir, path, rel) in assets {
+        if let Some(&i) = index_of_bundle.get(&dir) {
+            articles[i].assets.push((path, rel));
+        }
+    }
+    Ok(articles)
+}
+
+fn article(root: &Path, path: &Path, stem: Option<&std::ffi::OsStr>) -> ArticleFile {
+    ArticleFile {
+        path: path.to_path_buf(),
+        display: path.strip_prefix(root).unwrap_or(path).to_path_buf(),
+        stem: stem
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        assets: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_temp_files_are_ignored() {
+        for name in [
+            ".hidden.md",
+            "a.md~",
+            ".a.md.swp",
+            "#a.md#",
+            "4913",
+            "x.tmp",
+            ".#a.md",
+        ] {
+            assert!(is_ignored_name(name), "{name}");
+        }
+        for name in ["a.md", "উত্তর.md", "index.md"] {
+            assert!(!is_ignored_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn bundles_collect_their_assets() {
+        let dir = tempfile::tempdir().unwrap();
+        let articles = dir.path().join("content/articles");
+        std::fs::create_dir_all(articles.join("trip/img")).unwrap();
+        std::fs::write(articles.join("trip/index.md"), "x").unwrap();
+        std::fs::write(articles.join("trip/map.svg"), "x").unwrap();
+        std::fs::write(articles.join("trip/img/a.png"), "x").unwrap();
+        std::fs::write(articles.join("plain.md"), "x").unwrap();
+        std::fs::write(articles.join(".plain.md.swp"), "x").unwrap();
+        let found = discover_articles(dir.path(), &articles).unwrap();
+        let stems: Vec<_> = found.iter().map(|a| a.stem.as_str()).collect();
+        assert_eq!(stems, ["plain", "trip"]);
+        let trip = &found[1];
+        let rels: Vec<_> = trip.assets.iter().map(|(_, r)| r.clone()).collect();
+        assert_eq!(rels, [PathBuf::from("img/a.png"), PathBuf::from("map.svg")]);
+        assert_eq!(
+            trip.display,
+            PathBuf::from("content/articles/trip/index.md")
+        );
+    }
+}

@@ -1,0 +1,31 @@
+//! The `briefing` command line: parse arguments, call the library, print errors, set the exit code.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cli;
+
+#[derive(Parser)]
+#[command(
+    name = "briefing",
+    version,
+    about = "Build curated news briefing sites from Markdown"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site in ROOT into the output folder
+    Build(cli::build::BuildArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => cli::build::run(args),
+    }
+}

@@ -1,0 +1,190 @@
+//! Markdown → HTML body, table of contents and word count; pure, no templates, no files.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use serde::Serialize;
+
+use crate::slug::slugify;
+
+/// One heading of the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub word_count: usize,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders CommonMark plus tables, footnotes, strikethrough and task lists.
+///
+/// Headings get ids in their own script (a Bengali heading gets a Bengali id),
+/// unique within the page. Raw HTML passes through; quotes are left as written.
+pub fn render(markdown: &str) -> Rendered {
+    let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    let mut toc = Vec::new();
+    let mut used: HashSet<String> = HashSet::new();
+    let mut word_count = 0;
+    let mut in_word = false;
+
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i] {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let level = *level;
+                let explicit = id.as_ref().map(|s| s.to_string());
+                let end = events[i..]
+                    .iter()
+                    .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
+                    .map_or(events.len(), |p| i + p);
+                let title = plain_text(&events[i + 1..end]);
+                let base = explicit.unwrap_or_else(|| slugify(&title));
+                let base = if base.is_empty() {
+                    "section".to_string()
+                } else {
+                    base
+                };
+                let unique = unique_id(&base, &mut used);
+                if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                    *id = Some(CowStr::from(unique.clone()));
+                }
+                toc.push(TocEntry {
+                    level: heading_number(level),
+                    id: unique,
+                    title,
+                });
+            }
+            // Footnote ids get a prefix so they cannot clash with heading ids.
+            Event::FootnoteReference(name) => {
+                events[i] = Event::FootnoteReference(format!("fn-{name}").into());
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                events[i] = Event::Start(Tag::FootnoteDefinition(format!("fn-{name}").into()));
+            }
+            Event::Text(text) | Event::Code(text) => {
+                for c in text.chars() {
+                    if c.is_whitespace() {
+                        in_word = false;
+                    } else if !in_word {
+                        in_word = true;
+                        word_count += 1;
+                    }
+                }
+            }
+            // Inline markup (`*today*.`) continues a word; block ends and breaks finish it.
+            Event::End(
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Link | TagEnd::Strikethrough,
+            ) => {}
+            Event::End(_) | Event::SoftBreak | Event::HardBreak => in_word = false,
+            _ => {}
+        }
+        i += 1;
+    }
+
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    Rendered {
+        html: out,
+        toc,
+        word_count,
+    }
+}
+
+fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
+    let mut candidate = base.to_string();
+    let mut n = 1;
+    while !used.insert(candidate.clone()) {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    candidate
+}
+
+fn plain_text(events: &[Event]) -> String {
+    let mut text = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text.trim().to_string()
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bengali_heading_gets_bengali_id() {
+        let r = render("## ‘ধ্বংসের প্রথম লক্ষ্য’\n\ntext\n");
+        assert_eq!(r.toc[0].id, "ধ্বংসের-প্রথম-লক্ষ্য");
+        assert!(
+            r.html
+                .contains("<h2 id=\"ধ্বংসের-প্রথম-লক্ষ্য\">‘ধ্বংসের প্রথম লক্ষ্য’</h2>"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn repeated_headings_get_unique_ids() {
+        let r = render("## Notes\n\n## Notes\n\n## Notes-1\n");
+        let ids: Vec<_> = r.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["notes", "notes-1", "notes-1-1"]);
+    }
+
+    #[test]
+    fn explicit_heading_id_is_kept() {
+        let r = render("## Background {#bg}\n");
+        assert_eq!(r.toc[0].id, "bg");
+        assert_eq!(r.toc[0].title, "Background");
+    }
+
+    #[test]
+    fn extensions_and_raw_html() {
+        let md = "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ [^1]\n\n- [x] done\n\n<aside>raw</aside>\n\n[^1]: note\n";
+        insta::assert_snapshot!(render(md).html);
+    }
+
+    #[test]
+    fn typographic_quotes_stay_as_written() {
+        let r = render("He said \"no\" and “yes” — it’s fine.\n");
+        assert!(
+            r.html.contains("\"no\" and “yes” — it’s fine."),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn words_are_counted_across_scripts() {
+        assert_eq!(render("কিম এবং লাভরভ met *today*.\n").word_count, 5);
+    }
+}

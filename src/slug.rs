@@ -1,0 +1,109 @@
+//! Slugs that keep their own script, and percent-encoding of URL path segments.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+const ZWNJ: char = '\u{200C}';
+const ZWJ: char = '\u{200D}';
+
+/// Turns a tag, title or file name into a slug.
+///
+/// NFC, lower case where the script has case, every letter, digit,
+/// combining mark (Bengali vowel signs, virama, nukta) and ZWJ/ZWNJ kept;
+/// each run of anything else becomes one `-`. `উত্তর কোরিয়া` → `উত্তর-কোরিয়া`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    let mut pending_dash = false;
+    for c in text.nfc().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() || is_combining_mark(c) || c == ZWJ || c == ZWNJ {
+            if pending_dash && !slug.is_empty() {
+                slug.push('-');
+            }
+            pending_dash = false;
+            slug.push(c);
+        } else {
+            pending_dash = true;
+        }
+    }
+    // Lower-casing can leave a string that is no longer NFC (rare, but cheap to guard).
+    if slug.is_ascii() {
+        slug
+    } else {
+        slug.nfc().collect()
+    }
+}
+
+/// Characters left as they are in a path segment; everything else is %-encoded.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes one URL path segment (UTF-8 bytes, so Bengali works in every browser).
+pub fn encode_segment(segment: &str) -> String {
+    utf8_percent_encode(segment, SEGMENT).to_string()
+}
+
+/// Percent-encodes a relative path of `/`-separated segments.
+pub fn encode_path(path: &str) -> String {
+    path.split('/')
+        .map(encode_segment)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bengali_tag_keeps_script_and_joins_words() {
+        assert_eq!(slugify("উত্তর কোরিয়া"), "উত্তর-কোরিয়া");
+    }
+
+    #[test]
+    fn bengali_virama_nukta_and_vowel_signs_are_kept() {
+        // র্যাপ্টর: ra + virama + ZWJ? + ya-phala; কোরিয়া has a nukta in decomposed form.
+        let decomposed = "কোরি\u{09AF}\u{09BC}া";
+        assert_eq!(slugify(decomposed), "কোরিয়া");
+        assert_eq!(slugify("র্যাপ্টর"), "র্যাপ্টর");
+        assert_eq!(slugify("র\u{09CD}\u{200D}যাপ্টর"), "র\u{09CD}\u{200D}যাপ্টর");
+        assert_eq!(slugify("সের্গেই লাভরভ"), "সের্গেই-লাভরভ");
+    }
+
+    #[test]
+    fn latin_is_lower_cased_and_punctuation_collapses() {
+        assert_eq!(slugify("Kim Jong-Un: the  Visit!"), "kim-jong-un-the-visit");
+        assert_eq!(slugify("  --KCNA--  "), "kcna");
+        assert_eq!(slugify("Ünïcödé Straße"), "ünïcödé-straße");
+        assert_eq!(slugify("Κόσμος"), "κόσμος");
+    }
+
+    #[test]
+    fn bengali_digits_and_danda_punctuation() {
+        assert_eq!(slugify("২০২৩ সালের বৈঠক।"), "২০২৩-সালের-বৈঠক");
+    }
+
+    #[test]
+    fn nothing_but_punctuation_gives_empty_slug() {
+        assert_eq!(slugify("!!! — ???"), "");
+        assert_eq!(slugify(""), "");
+    }
+
+    #[test]
+    fn arabic_and_cjk_are_kept() {
+        assert_eq!(slugify("كوريا الشمالية"), "كوريا-الشمالية");
+        assert_eq!(slugify("朝鲜 新闻"), "朝鲜-新闻");
+    }
+
+    #[test]
+    fn encoding_bengali_segment() {
+        assert_eq!(
+            encode_segment("উত্তর-কোরিয়া"),
+            "%E0%A6%89%E0%A6%A4%E0%A7%8D%E0%A6%A4%E0%A6%B0-%E0%A6%95%E0%A7%8B%E0%A6%B0%E0%A6%BF%E0%A6%AF%E0%A6%BC%E0%A6%BE"
+        );
+        assert_eq!(encode_path("tags/a b/"), "tags/a%20b/");
+    }
+}

@@ -1,0 +1,235 @@
+//! Loads Tera once per build from the theme's and the site's templates; maps Tera errors to diagnostics.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use tera::{ErrorKind, Kwargs, State, Tera};
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Error, Result};
+use crate::keys;
+use crate::slug::encode_path;
+use crate::theme::{FileSource, ThemeFiles};
+
+/// The templates every theme must have.
+pub const REQUIRED: &[&str] = &[
+    "index.html",
+    "article.html",
+    "tags.html",
+    "tag.html",
+    "404.html",
+];
+
+/// A loaded Tera plus where each template came from, for error messages.
+pub struct Templates {
+    pub tera: Tera,
+    files: HashMap<String, (PathBuf, String)>,
+}
+
+impl Templates {
+    pub fn contains(&self, name: &str) -> bool {
+        self.files.contains_key(name)
+    }
+
+    pub fn names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.files.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// Turns a Tera error into a diagnostic pointing into the template file.
+    pub fn diagnostic(&self, err: &tera::Error, while_doing: &str) -> Diagnostic {
+        let located =
+            |name: &str, line: usize, column: usize, message: String| match self.files.get(name) {
+                Some((path, text)) => Diagnostic::error(path, message).at(text, line, column),
+                None => Diagnostic::error(Path::new(name), message),
+            };
+        let d = match err.kind() {
+            ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+                let span = report.span();
+                let width = if span.start_line == span.end_line {
+                    span.end_col.saturating_sub(span.start_col)
+                } else {
+                    1
+                };
+                located(
+                    report.filename(),
+                    span.start_line,
+                    span.start_col + 1,
+                    format!("{}{while_doing}", report.message()),
+                )
+                .width(width)
+            }
+            ErrorKind::MissingParent { current, parent } => {
+                let (line, column) = self.find_in(current, parent);
+                located(
+                    current,
+                    line,
+                    column,
+                    format!("extends unknown template `{parent}`"),
+                )
+                .width(parent.chars().count())
+                .hint(self.suggest(parent))
+            }
+            ErrorKind::TemplateNotFound(name) => Diagnostic::error(
+                Path::new("templates"),
+                format!("template `{name}` not found{while_doing}"),
+            )
+            .hint(self.suggest(name)),
+            _ => {
+                let mut message = err.to_string();
+                let mut source = std::error::Error::source(err);
+                while let Some(s) = source {
+                    message.push_str(": ");
+                    message.push_str(&s.to_string());
+                    source = s.source();
+                }
+                Diagnostic::error(Path::new("templates"), format!("{message}{while_doing}"))
+            }
+        };
+        if d.hint.is_none() {
+            d.hint("fix the template; Tera syntax: https://keats.github.io/tera/docs/")
+        } else {
+            d
+        }
+    }
+
+    fn find_in(&self, template: &str, needle: &str) -> (usize, usize) {
+        self.files
+            .get(template)
+            .and_then(|(_, text)| {
+                text.find(needle)
+                    .map(|i| crate::error::line_column(text, i))
+            })
+            .unwrap_or((1, 1))
+    }
+
+    /// "did you mean ...?" over the loaded template names.
+    pub fn suggest(&self, name: &str) -> String {
+        let names = self.names();
+        match keys::nearest(name, &names) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("available templates: {}", names.join(", ")),
+        }
+    }
+}
+
+/// Compiles every template once. Reports every template with a syntax error, not just the first.
+pub fn load(config: &Config, theme: &ThemeFiles) -> Result<Templates> {
+    let mut tera = Tera::new();
+    tera.register_function("asset", asset_function(config, &theme.statics));
+    let files: HashMap<String, (PathBuf, String)> = theme
+        .templates
+        .iter()
+        .map(|t| (t.name.clone(), (t.display.clone(), t.text.clone())))
+        .collect();
+    let mut templates = Templates {
+        tera: Tera::new(),
+        files,
+    };
+
+    let batch = theme
+        .templates
+        .iter()
+        .map(|t| (t.name.as_str(), t.text.as_str()));
+    if let Err(err) = tera.add_raw_templates(batch) {
+        // Tera stops at the first bad template; parse each alone to list every syntax error.
+        let mut problems: Vec<Diagnostic> = theme
+            .templates
+            .iter()
+            .filter_map(|t| {
+                let mut alone = Tera::new();
+                alone.register_from(&tera);
+                match alone.add_raw_template(&t.name, &t.text) {
+                    Err(e) if matches!(e.kind(), ErrorKind::SyntaxError(_)) => {
+                        Some(templates.diagnostic(&e, ""))
+                    }
+                    _ => None,
+                }
+            })
+            .collect();
+        if problems.is_empty() {
+            problems.push(templates.diagnostic(&err, ""));
+        }
+        return Err(Error::Diagnostics(problems));
+    }
+    templates.tera = tera;
+
+    let missing: Vec<Diagnostic> = REQUIRED
+        .iter()
+        .filter(|name| !templates.contains(name))
+        .map(|name| {
+            Diagnostic::error(
+                Path::new("templates"),
+                format!("the theme has no `{name}` template"),
+            )
+            .hint(format!(
+                "add templates/{name} or themes/{}/templates/{name}",
+                config.theme
+            ))
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::Diagnostics(missing));
+    }
+    Ok(templates)
+}
+
+/// A static file's URL with a short content hash, computed on first use.
+struct AssetEntry {
+    source: FileSource,
+    url: OnceLock<Result<String, String>>,
+}
+
+/// `asset(path="style.css")` → `/briefs/style.css?v=1a2b3c4d`; an unknown file is an error.
+fn asset_function(
+    config: &Config,
+    statics: &BTreeMap<String, FileSource>,
+) -> impl Fn(Kwargs, &State) -> tera::TeraResult<String> + Send + Sync + 'static {
+    let base = config.base_path.clone();
+    let entries: Arc<HashMap<String, AssetEntry>> = Arc::new(
+        statics
+            .iter()
+            .map(|(name, source)| {
+                let entry = AssetEntry {
+                    source: source.clone(),
+                    url: OnceLock::new(),
+                };
+                (name.clone(), entry)
+            })
+            .collect(),
+    );
+    move |kwargs: Kwargs, _: &State| {
+        let path: String = kwargs.must_get("path")?;
+        let path = path.trim_start_matches('/');
+        let Some(entry) = entries.get(path) else {
+            let known: Vec<&str> = entries.keys().map(String::as_str).collect();
+            let hint = keys::nearest(path, &known)
+                .map(|n| format!("; did you mean `{n}`?"))
+                .unwrap_or_default();
+            return Err(tera::Error::message(format!(
+                "asset(path=\"{path}\"): no such file in static/{hint}"
+            )));
+        };
+        let url = entry.url.get_or_init(|| {
+            let bytes = entry.source.bytes().map_err(|e| e.to_string())?;
+            Ok(format!(
+                "{base}{}?v={:08x}",
+                encode_path(path),
+                fnv1a(&bytes) as u32
+            ))
+        });
+        url.clone().map_err(tera::Error::message)
+    }
+}
+
+/// FNV-1a: a stable hash (the same on every machine and Rust version) for cache-busting.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}

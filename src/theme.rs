@@ -1,0 +1,141 @@
+//! The theme's and the site's template and static files, from disk or from the binary.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::content::is_ignored_name;
+use crate::error::{Diagnostic, Error, Result};
+use crate::fs;
+
+include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+
+/// Where a static file's bytes live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileSource {
+    Embedded(&'static [u8]),
+    Disk(PathBuf),
+}
+
+impl FileSource {
+    pub fn bytes(&self) -> Result<std::borrow::Cow<'static, [u8]>> {
+        match self {
+            FileSource::Embedded(b) => Ok((*b).into()),
+            FileSource::Disk(p) => Ok(fs::read(p)?.into()),
+        }
+    }
+}
+
+/// One template: its Tera name (`article.html`), where it came from, and its text.
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    pub name: String,
+    pub display: PathBuf,
+    pub text: String,
+}
+
+/// Templates (site over theme, file by file) and static files (site `static/` over theme `static/`).
+#[derive(Debug, Clone, Default)]
+pub struct ThemeFiles {
+    pub templates: Vec<TemplateFile>,
+    /// Path under the site root (`style.css`) → bytes.
+    pub statics: BTreeMap<String, FileSource>,
+}
+
+pub fn load(config: &Config) -> Result<ThemeFiles> {
+    let mut files = ThemeFiles::default();
+    let theme_dir = config.root.join("themes").join(&config.theme);
+    if theme_dir.is_dir() {
+        read_templates(
+            &config.root,
+            &theme_dir.join("templates"),
+            &mut files.templates,
+        )?;
+        read_statics(&theme_dir.join("static"), &mut files.statics)?;
+    } else if config.theme == "default" {
+        let builtin = Path::new("[built-in theme]");
+        for (rel, bytes) in DEFAULT_THEME {
+            if let Some(name) = rel.strip_prefix("templates/") {
+                files.templates.push(TemplateFile {
+                    name: name.to_string(),
+                    display: builtin.join(rel),
+                    text: String::from_utf8_lossy(bytes).into_owned(),
+                });
+            } else if let Some(name) = rel.strip_prefix("static/") {
+                files
+                    .statics
+                    .insert(name.to_string(), FileSource::Embedded(bytes));
+            }
+        }
+    } else {
+        return Err(Error::one(
+            Diagnostic::error(
+                Path::new("site.yaml"),
+                format!(
+                    "theme `{}` not found: there is no folder themes/{}/",
+                    config.theme, config.theme
+                ),
+            )
+            .hint("remove `theme:` to use the built-in default theme, or add the theme folder"),
+        ));
+    }
+    let mut site_templates = Vec::new();
+    read_templates(
+        &config.root,
+        &config.root.join("templates"),
+        &mut site_templates,
+    )?;
+    for t in site_templates {
+        files.templates.retain(|existing| existing.name != t.name);
+        files.templates.push(t);
+    }
+    read_statics(&config.root.join("static"), &mut files.statics)?;
+    Ok(files)
+}
+
+fn walk(dir: &Path) -> impl Iterator<Item = Result<(PathBuf, String)>> + '_ {
+    WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
+        .filter_map(move |entry| match entry {
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                Some(Err(Error::io(&path, e.into())))
+            }
+            Ok(entry) if entry.file_type().is_file() => {
+                let rel = entry.path().strip_prefix(dir).ok()?;
+                let name = rel.to_string_lossy().replace('\\', "/");
+                Some(Ok((entry.into_path(), name)))
+            }
+            Ok(_) => None,
+        })
+}
+
+fn read_templates(root: &Path, dir: &Path, out: &mut Vec<TemplateFile>) -> Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for item in walk(dir) {
+        let (path, name) = item?;
+        out.push(TemplateFile {
+            name,
+            display: path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
+            text: fs::read_text(&path)?,
+        });
+    }
+    Ok(())
+}
+
+fn read_statics(dir: &Path, out: &mut BTreeMap<String, FileSource>) -> Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for item in walk(dir) {
+        let (path, name) = item?;
+        out.insert(name, FileSource::Disk(path));
+    }
+    Ok(())
+}
