@@ -116,14 +116,14 @@ import os, statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
 bin_, rev = sys.argv[2], sys.argv[3]
 print()
-print("| Articles | Input MB | Runs | Median s | Min s | Max s | Articles/s (median) | Peak RSS MiB | Output files | Output MB |")
+print("| Articles | Input MiB | Runs | Median s | Min s | Max s | Articles/s (median) | Peak RSS MiB | Output files | Output MiB |")
 print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 for n, inb, rss, files, outb, times, summary, runs in rows:
     t = [int(x) / 1e6 for x in times.split(",")]
     med = statistics.median(t)
     rate = int(n) / med if med > 0 else float("inf")
-    print(f"| {int(n):,} | {int(inb)/1e6:.1f} | {runs} | {med:.3f} | {min(t):.3f} | {max(t):.3f} | "
-          f"{rate:,.0f} | {int(rss)/1024:.1f} | {int(files):,} | {int(outb)/1e6:.1f} |")
+    print(f"| {int(n):,} | {int(inb)/2**20:.1f} | {runs} | {med:.3f} | {min(t):.3f} | {max(t):.3f} | "
+          f"{rate:,.0f} | {int(rss)/1024:.1f} | {int(files):,} | {int(outb)/2**20:.1f} |")
 print()
 print(f"Machine: {os.cpu_count()} CPUs; binary: `{bin_}` (commit {rev}); cold builds, output directory removed before each run.")
 for n, *_, summary, runs in rows:

@@ -32,8 +32,13 @@ if [[ ! -f "$jar" || ! -f "$stamp" ]]; then
     command -v npm >/dev/null 2>&1 || { echo "validate-html: npm not found (needed once to install vnu-jar)" >&2; exit 2; }
     mkdir -p "$VNU_DIR"
     echo "validate-html: installing vnu-jar@$VNU_VERSION into $VNU_DIR" >&2
-    npm install --prefix "$VNU_DIR" --no-save --no-audit --no-fund --silent \
-        --loglevel=error "vnu-jar@$VNU_VERSION" >&2
+    log="$VNU_DIR/npm-install.log"
+    if ! npm install --prefix "$VNU_DIR" --no-save --no-audit --no-fund --no-progress \
+        --loglevel=error "vnu-jar@$VNU_VERSION" >"$log" 2>&1; then
+        cat "$log" >&2
+        echo "validate-html: npm install vnu-jar@$VNU_VERSION failed" >&2
+        exit 2
+    fi
     [[ -f "$jar" ]] || { echo "validate-html: vnu.jar missing after install: $jar" >&2; exit 2; }
     rm -f "$VNU_DIR"/.installed-*
     touch "$stamp"

@@ -30,20 +30,56 @@ pub use error::{Diagnostic, Error, Result, Severity};
 pub struct BuildReport {
     pub pages: usize,
     pub files: usize,
+    /// Files whose bytes changed and were written (the others were already current).
+    pub written: usize,
     pub bytes: u64,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
+    /// How long each stage took, in order.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// A built site held in memory: the model and its rendered outputs, nothing written.
-pub struct BuiltSite {
+/// Stage timings for `--timings`.
+#[derive(Debug)]
+struct Timings {
+    last: Instant,
+    stages: Vec<(&'static str, Duration)>,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Timings {
+            last: Instant::now(),
+            stages: Vec::new(),
+        }
+    }
+}
+
+impl Timings {
+    fn mark(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.stages.push((stage, now - self.last));
+        self.last = now;
+    }
+}
+
+/// A site parsed and modelled, with its templates loaded: everything but the rendering.
+pub struct Prepared {
     pub site: site::Site,
-    pub rendered: render::Rendered,
+    pub templates: templates::Templates,
+    pub theme: theme::ThemeFiles,
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Builds the site in memory. Every broken file is reported, not just the first.
-pub fn build_in_memory(config: &Config) -> Result<BuiltSite> {
+impl Prepared {
+    /// Renders every output into `sink`.
+    pub fn render(&mut self, sink: &dyn render::Sink) -> Result<render::RenderReport> {
+        render::render(&self.site, &mut self.templates, &self.theme.statics, sink)
+    }
+}
+
+/// Loads, parses and models the site. Every broken file is reported, not just the first.
+pub fn prepare(config: &Config) -> Result<Prepared> {
     let theme_files = theme::load(config);
     let articles = content::discover_articles(&config.root, &config.content_dir.join("articles"))?;
 
@@ -62,68 +98,81 @@ pub fn build_in_memory(config: &Config) -> Result<BuiltSite> {
             Err(diagnostics) => problems.extend(diagnostics),
         }
     }
-    let theme_files = match theme_files {
-        Ok(files) => Some(files),
-        Err(Error::Diagnostics(d)) => {
-            problems.extend(d);
-            None
-        }
-        Err(e) => return Err(e),
-    };
-    let mut templates = match theme_files.as_ref().map(|t| templates::load(config, t)) {
-        Some(Ok(t)) => Some(t),
-        Some(Err(Error::Diagnostics(d))) => {
-            problems.extend(d);
-            None
-        }
-        Some(Err(e)) => return Err(e),
+    let theme = keep_diagnostics(&mut problems, theme_files)?;
+    let templates = match &theme {
+        Some(t) => keep_diagnostics(&mut problems, templates::load(config, t))?,
         None => None,
     };
-    let stop = |mut problems: Vec<Diagnostic>| {
-        problems.sort_by(|a, b| (a.severity, &a.path, a.line).cmp(&(b.severity, &b.path, b.line)));
-        Err(Error::Diagnostics(problems))
+    let site = if problems.iter().any(Diagnostic::is_error) {
+        None
+    } else {
+        match site::assemble(config, pages) {
+            Ok(site) => Some(site),
+            Err(d) => {
+                problems.extend(d);
+                None
+            }
+        }
     };
-    if problems.iter().any(Diagnostic::is_error) {
-        return stop(problems);
+    problems.sort_by(|a, b| (a.severity, &a.path, a.line).cmp(&(b.severity, &b.path, b.line)));
+    match (site, templates, theme) {
+        (Some(site), Some(templates), Some(theme))
+            if !problems.iter().any(Diagnostic::is_error) =>
+        {
+            Ok(Prepared {
+                site,
+                templates,
+                theme,
+                warnings: problems,
+            })
+        }
+        _ => Err(Error::Diagnostics(problems)),
     }
-    let (Some(theme_files), Some(templates)) = (theme_files, templates.as_mut()) else {
-        return stop(problems);
-    };
+}
 
-    let site = match site::assemble(config, pages) {
-        Ok(site) => site,
-        Err(d) => {
+/// Moves a stage's diagnostics into `problems` so that later stages still report theirs.
+fn keep_diagnostics<T>(problems: &mut Vec<Diagnostic>, result: Result<T>) -> Result<Option<T>> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(Error::Diagnostics(d)) => {
             problems.extend(d);
-            return stop(problems);
+            Ok(None)
         }
-    };
-    let rendered = match render::render(&site, templates, &theme_files.statics) {
-        Ok(r) => r,
-        Err(d) => {
-            problems.extend(d);
-            return stop(problems);
-        }
-    };
-    problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-    Ok(BuiltSite {
-        site,
-        rendered,
-        warnings: problems,
-    })
+        Err(e) => Err(e),
+    }
+}
+
+/// Builds the site in memory, nothing written: output path → bytes.
+pub fn build_in_memory(
+    config: &Config,
+) -> Result<(Prepared, std::collections::BTreeMap<String, Vec<u8>>)> {
+    let mut prepared = prepare(config)?;
+    let sink = render::MemorySink::default();
+    prepared.render(&sink)?;
+    Ok((prepared, sink.into_files()))
 }
 
 /// Builds the site into its output folder; a failed build leaves the old output untouched.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
+    let mut timings = Timings::default();
     let config = config::load(options)?;
     output::check_output_dir(&config.root, &config.output_dir)?;
-    let built = build_in_memory(&config)?;
-    let written = output::write(&config.root, &config.output_dir, &built.rendered)?;
+    let mut prepared = prepare(&config)?;
+    timings.mark("load, parse, model");
+    let staging = output::Staging::begin(&config.root, &config.output_dir)?;
+    timings.mark("prepare output");
+    let rendered = prepared.render(&staging)?;
+    timings.mark("render and write");
+    let committed = staging.commit()?;
+    timings.mark("remove stale, swap");
     Ok(BuildReport {
-        pages: built.rendered.pages(),
-        files: written.files,
-        bytes: written.bytes,
-        warnings: built.warnings,
+        timings: timings.stages,
+        pages: rendered.pages,
+        files: rendered.files,
+        written: committed.written,
+        bytes: committed.bytes,
+        warnings: prepared.warnings,
         elapsed: started.elapsed(),
     })
 }

@@ -22,6 +22,9 @@ pub struct Rendered {
     pub word_count: usize,
 }
 
+/// Element ids the page layout owns.
+pub const RESERVED_IDS: &[&str] = &["main", "top", "content"];
+
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -37,7 +40,8 @@ fn options() -> Options {
 pub fn render(markdown: &str) -> Rendered {
     let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
     let mut toc = Vec::new();
-    let mut used: HashSet<String> = HashSet::new();
+    // Ids the theme uses itself (the skip link's target) are never given to a heading.
+    let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
     let mut word_count = 0;
     let mut in_word = false;
 
@@ -158,6 +162,12 @@ mod tests {
         let r = render("## Notes\n\n## Notes\n\n## Notes-1\n");
         let ids: Vec<_> = r.toc.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["notes", "notes-1", "notes-1-1"]);
+    }
+
+    #[test]
+    fn heading_named_main_does_not_take_the_skip_link_target() {
+        let r = render("## Main\n");
+        assert_eq!(r.toc[0].id, "main-1");
     }
 
     #[test]

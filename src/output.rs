@@ -1,28 +1,23 @@
 //! Writes rendered outputs and copied files into a fresh folder and swaps it in; the only writer.
 //!
-//! The build writes into a temporary sibling of `output/` and renames it into place only when
-//! everything succeeded, so a failed build leaves the previous site exactly as it was.
+//! The build writes into a sibling of `output/` and swaps it into place only when everything
+//! succeeded, so a failed or killed build leaves the previous site exactly as it was.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::error::{Error, Result};
 use crate::fs;
-use crate::render::Rendered;
+use crate::render::Sink;
+use crate::theme::FileSource;
 
 /// A file in every output folder the build made; without it, a non-empty folder is not ours.
 pub const MARKER: &str = ".briefing-output";
 
 /// Files a user keeps in `output/` (e.g. to keep the empty folder in git); carried across builds.
 const KEPT: &[&str] = &[".gitignore", ".gitkeep"];
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct WriteReport {
-    pub files: usize,
-    pub bytes: u64,
-}
 
 /// Refuses output folders the build must never replace.
 pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
@@ -60,87 +55,194 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Writes everything into a temporary sibling folder, then swaps it in place of `output`.
-pub fn write(root: &Path, output: &Path, rendered: &Rendered) -> Result<WriteReport> {
-    check_output_dir(root, output)?;
-    let parent = output.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(parent)?;
-    let name = output
-        .file_name()
-        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    let staging = parent.join(format!(".{name}.briefing-new"));
-    let retired = parent.join(format!(".{name}.briefing-old"));
-    // Leftovers of a build that was killed: never ours to keep.
-    fs::remove_dir_all(&staging)?;
-    fs::remove_dir_all(&retired)?;
-
-    let result = fill(&staging, output, rendered);
-    let report = match result {
-        Ok(report) => report,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-    };
-    swap(output, &staging, &retired)?;
-    Ok(report)
+/// A folder next to `output/` being brought up to date; `commit` swaps it in.
+///
+/// The folder is the previous build's spare copy when there is one: files whose bytes did not
+/// change are left alone and only changed files are rewritten, so a rebuild costs reads, not
+/// new inodes (creating and deleting tens of thousands of files is what makes rebuilds slow).
+pub struct Staging {
+    output: PathBuf,
+    staging: PathBuf,
+    spare: PathBuf,
+    /// Every path the build produced; anything else in the staging folder is stale.
+    produced: Mutex<HashSet<String>>,
+    bytes: AtomicU64,
+    written: AtomicUsize,
 }
 
-fn fill(staging: &Path, output: &Path, rendered: &Rendered) -> Result<WriteReport> {
-    fs::create_dir_all(staging)?;
-    fs::write(&staging.join(MARKER), b"")?;
-    for kept in KEPT {
-        let from = output.join(kept);
-        if from.is_file() {
-            fs::copy(&from, &staging.join(kept))?;
+impl Staging {
+    /// Checks `output`, recovers from a build killed mid-swap, and readies the staging folder.
+    pub fn begin(root: &Path, output: &Path) -> Result<Staging> {
+        check_output_dir(root, output)?;
+        let parent = output.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(parent)?;
+        let name = output
+            .file_name()
+            .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+        let staging = parent.join(format!(".{name}.briefing-new"));
+        let spare = parent.join(format!(".{name}.briefing-spare"));
+        let ours = |dir: &Path| dir.join(MARKER).is_file();
+
+        // Killed between the two renames of a swap (only where the swap is not atomic):
+        // the previous output is the spare; put it back.
+        if !output.exists() && ours(&spare) {
+            fs::rename(&spare, output)?;
         }
+        // Reuse a leftover staging folder (a killed build) or else the spare; never a stranger's.
+        if staging.exists() && !ours(&staging) {
+            fs::remove_dir_all(&staging)?;
+        }
+        if !staging.exists() && ours(&spare) {
+            fs::rename(&spare, &staging)?;
+        }
+        fs::remove_dir_all(&spare)?;
+        fs::create_dir_all(&staging)?;
+
+        let me = Staging {
+            output: output.to_path_buf(),
+            staging,
+            spare,
+            produced: Mutex::new(HashSet::new()),
+            bytes: AtomicU64::new(0),
+            written: AtomicUsize::new(0),
+        };
+        me.put(MARKER, b"")?;
+        for kept in KEPT {
+            let from = output.join(kept);
+            if from.is_file() {
+                me.put(kept, &fs::read(&from)?)?;
+            }
+        }
+        Ok(me)
     }
-    let dirs: BTreeSet<PathBuf> = rendered
-        .files
-        .iter()
-        .map(|(p, _)| p.as_str())
-        .chain(rendered.copies.iter().map(|(p, _)| p.as_str()))
-        .filter_map(|p| Path::new(p).parent().map(Path::to_path_buf))
-        .collect();
-    for dir in &dirs {
-        fs::create_dir_all(&staging.join(dir))?;
+
+    /// Removes stale files, then swaps the staging folder in; the old output becomes the spare.
+    pub fn commit(self) -> Result<CommitReport> {
+        let produced = self.produced.lock().unwrap_or_else(|e| e.into_inner());
+        remove_stale(&self.staging, &self.staging, &produced)?;
+        if self.output.exists() {
+            swap(&self.output, &self.staging, &self.spare)?;
+        } else {
+            fs::rename(&self.staging, &self.output)?;
+        }
+        Ok(CommitReport {
+            bytes: self.bytes.load(Ordering::Relaxed),
+            written: self.written.load(Ordering::Relaxed),
+        })
     }
-    let written: u64 = rendered
-        .files
-        .par_iter()
-        .map(|(path, bytes)| {
-            fs::write(&staging.join(path), bytes)?;
-            Ok(bytes.len() as u64)
-        })
-        .sum::<Result<u64>>()?;
-    let copied: u64 = rendered
-        .copies
-        .par_iter()
-        .map(|(path, source)| {
-            let bytes = source.bytes()?;
-            fs::write(&staging.join(path), &bytes)?;
-            Ok(bytes.len() as u64)
-        })
-        .sum::<Result<u64>>()?;
-    Ok(WriteReport {
-        files: rendered.files.len() + rendered.copies.len(),
-        bytes: written + copied,
-    })
+
+    /// Makes `path` hold `bytes`, writing only when its bytes differ.
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        self.produced
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string());
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        let target = self.staging.join(path);
+        match std::fs::metadata(&target) {
+            Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
+                if fs::read(&target)? == bytes {
+                    return Ok(());
+                }
+            }
+            Ok(meta) if meta.is_dir() => fs::remove_dir_all(&target)?,
+            Ok(_) => {}
+            Err(_) => {
+                if let Some(dir) = target.parent() {
+                    fs::create_dir_all(dir)?;
+                }
+            }
+        }
+        fs::write(&target, bytes)?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
 }
 
-/// Puts `staging` where `output` is; the old folder is removed only after the new one is in place.
-fn swap(output: &Path, staging: &Path, retired: &Path) -> Result<()> {
-    if output.exists() {
-        fs::rename(output, retired)?;
-        if let Err(e) = fs::rename(staging, output) {
-            let _ = fs::rename(retired, output);
-            return Err(e);
+/// What the commit did: bytes of the whole site, and how many files had to be (re)written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CommitReport {
+    pub bytes: u64,
+    pub written: usize,
+}
+
+impl Sink for Staging {
+    fn file(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        self.put(path, bytes)
+    }
+
+    fn copy(&self, path: &str, source: &FileSource) -> Result<()> {
+        self.put(path, &source.bytes()?)
+    }
+}
+
+/// Deletes every file under `dir` that the build did not produce, and folders left empty.
+fn remove_stale(base: &Path, dir: &Path, produced: &HashSet<String>) -> Result<bool> {
+    let mut empty = true;
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let path = entry.path();
+        let is_dir = entry.file_type().map_err(|e| Error::io(&path, e))?.is_dir();
+        if is_dir {
+            if remove_stale(base, &path, produced)? {
+                std::fs::remove_dir(&path).map_err(|e| Error::io(&path, e))?;
+            } else {
+                empty = false;
+            }
+            continue;
         }
-        fs::remove_dir_all(retired)?;
-    } else {
-        fs::rename(staging, output)?;
+        let rel = path
+            .strip_prefix(base)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        if produced.contains(&rel) {
+            empty = false;
+        } else {
+            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        }
+    }
+    Ok(empty)
+}
+
+/// Exchanges `output` and `staging` in one atomic step where the OS can (Linux), else with two
+/// renames that `Staging::begin` knows how to undo; the old output ends up as `spare`.
+fn swap(output: &Path, staging: &Path, spare: &Path) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        if exchange(output, staging).is_ok() {
+            return fs::rename(staging, spare);
+        }
+    }
+    fs::rename(output, spare)?;
+    if let Err(e) = fs::rename(staging, output) {
+        let _ = fs::rename(spare, output);
+        return Err(e);
     }
     Ok(())
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths; renameat2 does not keep the pointers.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
-//! Site → rendered outputs (article, list and tag pages, 404) and files to copy; no writes.
+//! Site → rendered outputs (article, list and tag pages, 404) and files to copy, handed to a sink.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -10,28 +11,52 @@ use crate::config::{self, Config};
 use crate::content::Image;
 use crate::content::front_matter::Source;
 use crate::dates::DateView;
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::TocEntry;
 use crate::site::{Site, Tag};
 use crate::templates::Templates;
 use crate::theme::FileSource;
 
-/// Everything the output stage writes: generated files and files copied as they are.
-#[derive(Debug, Default)]
-pub struct Rendered {
-    /// (path under output/, `/`-separated, bytes), sorted by path.
-    pub files: Vec<(String, Vec<u8>)>,
-    /// (path under output/, where the bytes come from), sorted by path.
-    pub copies: Vec<(String, FileSource)>,
+/// Where rendered outputs go: a staging folder (a build) or memory (tests, checks).
+///
+/// Rendering streams each page to the sink as soon as it is ready, so a large site never
+/// holds all of its HTML in memory at once.
+pub trait Sink: Sync {
+    /// A generated file at `path` (under output/, `/`-separated).
+    fn file(&self, path: &str, bytes: &[u8]) -> Result<()>;
+    /// A file copied as it is (static files, bundle assets).
+    fn copy(&self, path: &str, source: &FileSource) -> Result<()>;
 }
 
-impl Rendered {
-    pub fn pages(&self) -> usize {
-        self.files
-            .iter()
-            .filter(|(p, _)| p.ends_with(".html"))
-            .count()
+/// Collects outputs in memory, keyed by path.
+#[derive(Debug, Default)]
+pub struct MemorySink(Mutex<BTreeMap<String, Vec<u8>>>);
+
+impl MemorySink {
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+impl Sink for MemorySink {
+    fn file(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let mut files = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        files.insert(path.to_string(), bytes.to_vec());
+        Ok(())
+    }
+    fn copy(&self, path: &str, source: &FileSource) -> Result<()> {
+        let bytes = source.bytes()?;
+        self.file(path, &bytes)
+    }
+}
+
+/// What a render produced.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RenderReport {
+    /// HTML pages rendered.
+    pub pages: usize,
+    /// Every file handed to the sink, pages and copies.
+    pub files: usize,
 }
 
 #[derive(Serialize)]
@@ -95,6 +120,8 @@ struct SummaryView<'a> {
 struct Neighbour<'a> {
     title: &'a str,
     url: &'a str,
+    lang: &'a str,
+    dir: &'static str,
 }
 
 #[derive(Serialize)]
@@ -148,17 +175,41 @@ enum Job {
     NotFound,
 }
 
-/// Renders every output in parallel. Errors are collected (one per distinct problem).
+impl Job {
+    /// The output path, computed from the model before anything is rendered.
+    fn path(&self, site: &Site) -> String {
+        match self {
+            Job::Article(i) => format!("{}index.html", site.pages[*i].output_dir),
+            Job::Home => "index.html".to_string(),
+            Job::TagIndex => "tags/index.html".to_string(),
+            Job::Tag(t) => format!("{}index.html", site.tags[*t].output_dir),
+            Job::NotFound => "404.html".to_string(),
+        }
+    }
+}
+
+/// Renders every output in parallel into `sink`. Problems are collected (one per distinct place).
 pub fn render(
     site: &Site,
     templates: &mut Templates,
     statics: &BTreeMap<String, FileSource>,
-) -> Result<Rendered, Vec<Diagnostic>> {
+    sink: &dyn Sink,
+) -> Result<RenderReport> {
     let config = &site.config;
     let unknown = unknown_templates(site, templates);
     if !unknown.is_empty() {
-        return Err(unknown);
+        return Err(Error::Diagnostics(unknown));
     }
+    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Article).collect();
+    jobs.extend([Job::Home, Job::TagIndex, Job::NotFound]);
+    jobs.extend((0..site.tags.len()).map(Job::Tag));
+    let paths: Vec<String> = jobs.iter().map(|j| j.path(site)).collect();
+    let copies = copies(site, statics);
+    let collisions = collisions(&paths, &copies);
+    if !collisions.is_empty() {
+        return Err(Error::Diagnostics(collisions));
+    }
+
     {
         let global = templates.tera.global_context();
         global.insert("site", &site_view(config));
@@ -177,23 +228,22 @@ pub fn render(
     let all_tags =
         Value::from_serializable(&site.tags.iter().map(TagView::from).collect::<Vec<_>>());
 
-    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Article).collect();
-    jobs.extend([Job::Home, Job::TagIndex, Job::NotFound]);
-    jobs.extend((0..site.tags.len()).map(Job::Tag));
-
-    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
+    let results: Vec<Result<()>> = jobs
         .par_iter()
-        .map(|job| {
+        .zip(paths.par_iter())
+        .map(|(job, path)| {
             let mut ctx = Context::new();
             ctx.insert("lang", &config.language);
             ctx.insert("dir", config::direction(&config.language));
-            let (template, path, canonical): (&str, String, Option<&str>) = match job {
+            let (template, canonical): (&str, Option<String>) = match job {
                 Job::Article(i) => {
                     let page = &site.pages[*i];
                     let neighbour = |j: usize| {
                         site.pages.get(j).map(|p| Neighbour {
                             title: &p.title,
                             url: &p.url,
+                            lang: &p.lang,
+                            dir: config::direction(&p.lang),
                         })
                     };
                     let view = ArticleView {
@@ -208,32 +258,17 @@ pub fn render(
                     ctx.insert("lang", &page.lang);
                     ctx.insert("dir", config::direction(&page.lang));
                     let template = page.template.as_ref().map_or("article.html", |t| &t.name);
-                    (
-                        template,
-                        format!("{}index.html", page.output_dir),
-                        Some(&page.permalink),
-                    )
+                    (template, Some(page.permalink.clone()))
                 }
                 Job::Home => {
                     let latest = &summaries[..summaries.len().min(config.paginate as usize)];
                     ctx.insert_value("pages", Value::from(latest.to_vec()));
                     ctx.insert_value("tags", all_tags.clone());
-                    (
-                        "index.html",
-                        "index.html".to_string(),
-                        Some(config.base_url.as_str()),
-                    )
+                    ("index.html", Some(config.base_url.clone()))
                 }
                 Job::TagIndex => {
                     ctx.insert_value("tags", all_tags.clone());
-                    let canonical = tags_permalink(config);
-                    return render_one(
-                        templates,
-                        "tags.html",
-                        "tags/index.html".into(),
-                        Some(&canonical),
-                        ctx,
-                    );
+                    ("tags.html", Some(config.permalink("tags/")))
                 }
                 Job::Tag(t) => {
                     let tag = &site.tags[*t];
@@ -241,62 +276,55 @@ pub fn render(
                     let pages: Vec<Value> =
                         tag.pages.iter().map(|&i| summaries[i].clone()).collect();
                     ctx.insert_value("pages", Value::from(pages));
-                    (
-                        "tag.html",
-                        format!("{}index.html", tag.output_dir),
-                        Some(&tag.permalink),
-                    )
+                    ("tag.html", Some(tag.permalink.clone()))
                 }
-                Job::NotFound => ("404.html", "404.html".to_string(), None),
+                Job::NotFound => ("404.html", None),
             };
-            render_one(templates, template, path, canonical, ctx)
+            ctx.insert("canonical", &canonical);
+            let bytes = render_one(templates, template, path, &ctx)?;
+            sink.file(path, &bytes)
         })
         .collect();
 
-    let mut files = Vec::with_capacity(results.len());
     let mut errors: Vec<Diagnostic> = Vec::new();
     for r in results {
         match r {
-            Ok(f) => files.push(f),
+            Ok(()) => {}
             // The same template bug breaks many pages: report it once.
-            Err(d) if !errors.iter().any(|e| same_place(e, &d)) => errors.push(d),
-            Err(_) => {}
+            Err(Error::Diagnostics(ds)) => {
+                for d in ds {
+                    if !errors.iter().any(|e| same_place(e, &d)) {
+                        errors.push(d);
+                    }
+                }
+            }
+            Err(e) => return Err(e),
         }
     }
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(Error::Diagnostics(errors));
     }
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    let copies = copies(site, statics);
-    let collisions = collisions(&files, &copies);
-    if !collisions.is_empty() {
-        return Err(collisions);
-    }
-    Ok(Rendered { files, copies })
+    copies
+        .par_iter()
+        .map(|(path, source)| sink.copy(path, source))
+        .collect::<Result<()>>()?;
+    Ok(RenderReport {
+        pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
+        files: paths.len() + copies.len(),
+    })
 }
 
-fn render_one(
-    templates: &Templates,
-    template: &str,
-    path: String,
-    canonical: Option<&str>,
-    mut ctx: Context,
-) -> Result<(String, Vec<u8>), Diagnostic> {
-    ctx.insert("canonical", &canonical);
+fn render_one(templates: &Templates, template: &str, path: &str, ctx: &Context) -> Result<Vec<u8>> {
     let mut bytes = Vec::with_capacity(16 * 1024);
     templates
         .tera
-        .render_to(template, &ctx, &mut bytes)
-        .map_err(|e| templates.diagnostic(&e, &format!(" (while rendering {path})")))?;
-    Ok((path, bytes))
+        .render_to(template, ctx, &mut bytes)
+        .map_err(|e| Error::one(templates.diagnostic(&e, &format!(" (while rendering {path})"))))?;
+    Ok(bytes)
 }
 
 fn same_place(a: &Diagnostic, b: &Diagnostic) -> bool {
     a.path == b.path && a.line == b.line && a.column == b.column
-}
-
-fn tags_permalink(config: &Config) -> String {
-    config.permalink("tags/")
 }
 
 fn site_view(config: &Config) -> SiteView<'_> {
@@ -345,8 +373,8 @@ fn copies(site: &Site, statics: &BTreeMap<String, FileSource>) -> Vec<(String, F
 }
 
 /// A static file or asset that would overwrite a generated page is an error naming both.
-fn collisions(files: &[(String, Vec<u8>)], copies: &[(String, FileSource)]) -> Vec<Diagnostic> {
-    let generated: HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+fn collisions(generated: &[String], copies: &[(String, FileSource)]) -> Vec<Diagnostic> {
+    let generated: HashSet<&str> = generated.iter().map(String::as_str).collect();
     copies
         .iter()
         .filter(|(p, _)| generated.contains(p.as_str()))

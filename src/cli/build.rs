@@ -19,9 +19,13 @@ pub struct BuildArgs {
     /// Include articles marked `draft: true`
     #[arg(long)]
     drafts: bool,
+    /// Print how long each stage took
+    #[arg(long)]
+    timings: bool,
 }
 
 pub fn run(args: BuildArgs) -> ExitCode {
+    let args_timings = args.timings;
     let options = BuildOptions {
         root: args.root,
         output: args.output,
@@ -39,12 +43,18 @@ pub fn run(args: BuildArgs) -> ExitCode {
                 n => format!(", {n} warnings"),
             };
             println!(
-                "built {} pages ({} files, {}) in {} ms{warnings}",
+                "built {} pages ({} files, {}, {} changed) in {} ms{warnings}",
                 report.pages,
                 report.files,
                 human_bytes(report.bytes),
+                report.written,
                 report.elapsed.as_millis()
             );
+            if args_timings {
+                for (stage, took) in &report.timings {
+                    eprintln!("  {stage:<22} {:>7.1} ms", took.as_secs_f64() * 1000.0);
+                }
+            }
             ExitCode::SUCCESS
         }
         Err(Error::Usage(message)) => {

@@ -169,31 +169,61 @@ pub struct Parsed {
 }
 
 /// Parses the YAML between the `---` lines. Positions are relative to `yaml`.
+///
+/// The YAML is read once; each known key is then typed on its own, so a wrong type is
+/// reported at that key's line.
 pub fn parse(yaml: &str) -> Result<Parsed, FieldError> {
     let entries = yaml::parse_mapping(yaml).map_err(|e| yaml_error(yaml, e))?;
-    let front: FrontMatter = yaml::parse(yaml).map_err(|e| yaml_error(yaml, e))?;
-    let mut parsed = Parsed {
-        front,
-        ..Parsed::default()
-    };
+    let mut parsed = Parsed::default();
     for (key, value) in entries {
-        if KNOWN_KEYS.contains(&key.as_str()) {
-            continue;
+        let front = &mut parsed.front;
+        match key.as_str() {
+            "title" => front.title = typed_field(yaml, &key, value)?,
+            "date" => front.date = typed_field(yaml, &key, value)?,
+            "updated" => front.updated = typed_field(yaml, &key, value)?,
+            "summary" => front.summary = typed_field(yaml, &key, value)?,
+            "tags" => front.tags = typed_field(yaml, &key, value)?,
+            "sources" => front.sources = typed_field(yaml, &key, value)?,
+            "authors" => front.authors = typed_field(yaml, &key, value)?,
+            "lang" => front.lang = typed_field(yaml, &key, value)?,
+            "draft" => front.draft = typed_field(yaml, &key, value)?,
+            "slug" => front.slug = typed_field(yaml, &key, value)?,
+            "image" => front.image = typed_field(yaml, &key, value)?,
+            "template" => front.template = typed_field(yaml, &key, value)?,
+            _ => {
+                if let Some(near) = keys::nearest(&key, KNOWN_KEYS) {
+                    let line = keys::locate_key(yaml, &key).map_or(1, |(l, _)| l);
+                    parsed.warnings.push(FieldError {
+                        line,
+                        column: 1,
+                        width: key.chars().count(),
+                        message: format!("unknown key `{key}` is kept as `page.extra.{key}`"),
+                        hint: Some(format!("did you mean `{near}`?")),
+                        is_warning: true,
+                    });
+                }
+                parsed.extra.insert(key, value);
+            }
         }
-        if let Some(near) = keys::nearest(&key, KNOWN_KEYS) {
-            let line = keys::locate_key(yaml, &key).map_or(1, |(l, _)| l);
-            parsed.warnings.push(FieldError {
-                line,
-                column: 1,
-                width: key.chars().count(),
-                message: format!("unknown key `{key}` is kept as `page.extra.{key}`"),
-                hint: Some(format!("did you mean `{near}`?")),
-                is_warning: true,
-            });
-        }
-        parsed.extra.insert(key, value);
     }
     Ok(parsed)
+}
+
+/// Types one key's value, reporting a mismatch at the key's value.
+fn typed_field<T: serde::de::DeserializeOwned>(
+    yaml: &str,
+    key: &str,
+    value: serde_json::Value,
+) -> Result<T, FieldError> {
+    serde_json::from_value(value).map_err(|e| {
+        let (line, column) = keys::locate_key(yaml, key).unwrap_or((1, 1));
+        let error = yaml::YamlError {
+            message: format!("`{key}`: {e}"),
+            line,
+            column,
+        };
+        yaml_error(yaml, error)
+    })
 }
 
 fn yaml_error(yaml: &str, e: yaml::YamlError) -> FieldError {
