@@ -47,17 +47,13 @@ pub fn assemble(config: &Config, pages: Vec<Page>) -> Result<Site, Vec<Diagnosti
     let mut by_slug: HashMap<&str, &Page> = HashMap::with_capacity(pages.len());
     for page in &pages {
         if let Some(first) = by_slug.insert(&page.slug, page) {
-            let mut d = Diagnostic::error(
-                &page.file.display,
-                format!(
-                    "URL {} is also the URL of {}",
-                    page.url,
-                    first.file.display.display()
-                ),
-            )
-            .hint("give one of them another `slug:` or rename its file");
-            d.line = page.slug_line;
-            errors.push(d);
+            let mut d = page.slug_at.clone();
+            d.message = format!(
+                "URL {} is also the URL of {}",
+                page.url,
+                first.file.display.display()
+            );
+            errors.push(d.hint("give one of them another `slug:` or rename its file"));
         }
     }
     if !errors.is_empty() {

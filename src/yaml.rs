@@ -22,12 +22,65 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
         let (line, column) = err
             .location()
             .map_or((1, 1), |loc| (loc.line(), loc.column()));
-        YamlError {
-            message: clean_message(&err.to_string()),
+        explain(&err.to_string(), line, column)
+    })
+}
+
+/// Rewrites libyaml's "problem at line L column C, while context at line L2 column C2"
+/// into one message at the most useful position.
+fn explain(raw: &str, line: usize, column: usize) -> YamlError {
+    let (problem, context) = match raw.split_once(", while ") {
+        Some((p, c)) => (p, Some(c)),
+        None => (raw, None),
+    };
+    let problem = strip_position(problem).0;
+    let context = context.map(strip_position);
+    match context {
+        // An unclosed quote or bracket runs to the end: point at where it opened.
+        Some((what, Some((l, c)))) if problem.contains("end of stream") => YamlError {
+            message: format!("{} that starts here is never closed", plain_words(what)),
+            line: l,
+            column: c,
+        },
+        Some((what, _)) => YamlError {
+            message: format!("{problem} (while reading {})", plain_words(what)),
             line,
             column,
-        }
-    })
+        },
+        None => YamlError {
+            message: problem.to_string(),
+            line,
+            column,
+        },
+    }
+}
+
+/// libyaml's vocabulary in an editor's words: "scanning a quoted scalar" → "a quoted value".
+fn plain_words(context: &str) -> String {
+    context
+        .trim_start_matches("scanning ")
+        .trim_start_matches("parsing ")
+        .replace("flow sequence", "list `[...]`")
+        .replace("flow mapping", "map `{...}`")
+        .replace("block mapping", "list of `key: value` lines")
+        .replace("block sequence", "list of `- item` lines")
+        .replace("scalar", "value")
+}
+
+/// Splits "text at line L column C" into the text and the position.
+fn strip_position(text: &str) -> (&str, Option<(usize, usize)>) {
+    let Some(i) = text.find(" at line ") else {
+        return (text.trim_end_matches(['.', ' ']), None);
+    };
+    let mut numbers = text[i..]
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| s.parse().ok());
+    let position = match (numbers.next(), numbers.next()) {
+        (Some(l), Some(c)) => Some((l, c)),
+        _ => None,
+    };
+    (&text[..i], position)
 }
 
 /// Parses a top-level mapping and returns its keys with the value as JSON, in file order.
@@ -118,15 +171,6 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 }
 
-/// Drops the " at line X column Y" tail: the position is reported separately.
-fn clean_message(message: &str) -> String {
-    let message = match message.find(" at line ") {
-        Some(i) => &message[..i],
-        None => message,
-    };
-    message.trim_end_matches(['.', ' ']).to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +180,16 @@ mod tests {
         let err = parse_mapping("title: ok\ntags: [a, b\n").unwrap_err();
         assert!(err.line >= 2, "{err:?}");
         assert!(!err.message.contains(" at line "), "{err:?}");
+    }
+
+    #[test]
+    fn unclosed_quote_points_at_the_opening_quote() {
+        let err = parse_mapping("title: \"Kim meets Lavrov\ndate: 2023-10-20\n").unwrap_err();
+        assert_eq!((err.line, err.column), (1, 8), "{err:?}");
+        assert_eq!(
+            err.message,
+            "a quoted value that starts here is never closed"
+        );
     }
 
     #[test]

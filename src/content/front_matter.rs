@@ -215,15 +215,62 @@ fn typed_field<T: serde::de::DeserializeOwned>(
     key: &str,
     value: serde_json::Value,
 ) -> Result<T, FieldError> {
+    let found = kind_of(&value);
     serde_json::from_value(value).map_err(|e| {
         let (line, column) = keys::locate_key(yaml, key).unwrap_or((1, 1));
-        let error = yaml::YamlError {
-            message: format!("`{key}`: {e}"),
-            line,
-            column,
+        let expected = expected_kind(key);
+        let message = if expected.starts_with(found) {
+            // Right shape, wrong inside (e.g. a source without a name): serde's detail helps.
+            format!("`{key}`: {e}")
+        } else {
+            format!("`{key}` must be {expected}, but here it is {found}")
         };
-        yaml_error(yaml, error)
+        let mut error = yaml_error(
+            yaml,
+            yaml::YamlError {
+                message,
+                line,
+                column,
+            },
+        );
+        error.width = value_width(yaml, line, column);
+        error
     })
+}
+
+/// Characters from `column` to the end of `line` (the value as written), at least 1.
+fn value_width(yaml: &str, line: usize, column: usize) -> usize {
+    let text = yaml.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    text.chars()
+        .skip(column.saturating_sub(1))
+        .collect::<String>()
+        .trim_end()
+        .chars()
+        .count()
+        .max(1)
+}
+
+/// What a YAML value is, in an editor's words.
+fn kind_of(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "empty",
+        serde_json::Value::Bool(_) => "true/false",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "text",
+        serde_json::Value::Array(_) => "a list",
+        serde_json::Value::Object(_) => "a map",
+    }
+}
+
+fn expected_kind(key: &str) -> &'static str {
+    match key {
+        "tags" | "authors" => "a list of names",
+        "sources" => "a list of sources",
+        "image" => "a map `{src, alt}`",
+        "draft" => "true/false",
+        "date" | "updated" => "text holding a date",
+        _ => "text",
+    }
 }
 
 fn yaml_error(yaml: &str, e: yaml::YamlError) -> FieldError {
@@ -242,6 +289,9 @@ fn yaml_error(yaml: &str, e: yaml::YamlError) -> FieldError {
 fn hint_for(yaml: &str, e: &yaml::YamlError) -> Option<String> {
     let line = yaml.lines().nth(e.line.saturating_sub(1)).unwrap_or("");
     let key = line.split(':').next().unwrap_or("").trim();
+    if e.message.contains("never closed") {
+        return Some("add the closing quote or bracket at the end of the value".to_string());
+    }
     let hint = match key {
         "tags" => "`tags` is a list, e.g. `tags: [Russia, KCNA]`",
         "authors" => "`authors` is a list, e.g. `authors: [Jane Doe]`",

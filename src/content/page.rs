@@ -55,8 +55,8 @@ pub struct Page {
     pub content: String,
     pub toc: Vec<TocEntry>,
     pub word_count: usize,
-    /// Line of `slug:` (or 1), for collision messages.
-    pub slug_line: usize,
+    /// Where the slug comes from (`slug:`, else the top of the file), for collision messages.
+    pub slug_at: Diagnostic,
 }
 
 impl Page {
@@ -208,8 +208,9 @@ pub fn parse_article(file: &ArticleFile, bytes: &[u8], config: &Config) -> Parse
         .collect();
     for tag in &tags {
         if slugify(tag).is_empty() {
-            let (line, column) = locate_text(split.yaml, tag, at_key("tags"))
-                .map_or((1, 1), |(l, c)| (l + yaml_line - 1, c));
+            let near = keys::locate_key(split.yaml, "tags");
+            let (line, column) =
+                locate_text(split.yaml, tag, near).map_or((1, 1), |(l, c)| (l + yaml_line - 1, c));
             errors.push(
                 Diagnostic::error(
                     path,
@@ -251,7 +252,14 @@ pub fn parse_article(file: &ArticleFile, bytes: &[u8], config: &Config) -> Parse
             .width(name.chars().count());
         TemplateRef { name, at }
     });
-    let slug_line = at_key("slug").map_or(1, |(l, _)| l);
+    let slug_at = match at_key("slug") {
+        Some((line, column)) => Diagnostic::error(path, String::new())
+            .at(text, line, column)
+            .width(slug.chars().count()),
+        None => Diagnostic::error(path, String::new())
+            .at(text, 1, 1)
+            .width(3),
+    };
     let rendered = markdown::render(split.body);
     if front.summary.is_none() && rendered.word_count == 0 {
         warnings
@@ -283,7 +291,7 @@ pub fn parse_article(file: &ArticleFile, bytes: &[u8], config: &Config) -> Parse
             content: rendered.html,
             toc: rendered.toc,
             word_count: rendered.word_count,
-            slug_line,
+            slug_at,
         },
         warnings,
     ))

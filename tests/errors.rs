@@ -1,0 +1,174 @@
+//! Every kind of bad input gets `path:line:col: message`, the line with a caret and a hint,
+//! exit code 1, and nothing written. One snapshot per error message.
+
+mod common;
+
+use std::path::Path;
+
+use common::{build, fixture, read_tree, stderr};
+
+/// Builds the error fixture, checks the failure contract, and returns stderr.
+fn failing_build(name: &str) -> String {
+    let site = fixture(&format!("errors/{name}"));
+    failing_build_at(site.path())
+}
+
+fn failing_build_at(root: &Path) -> String {
+    let out = build(root, &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(out.stdout.is_empty(), "no summary on failure");
+    assert!(
+        !root.join("output").exists(),
+        "a failed build wrote output/"
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+    err
+}
+
+#[test]
+fn invalid_yaml() {
+    insta::assert_snapshot!(failing_build("invalid_yaml"));
+}
+
+#[test]
+fn missing_front_matter() {
+    insta::assert_snapshot!(failing_build("missing_front_matter"));
+}
+
+#[test]
+fn missing_title() {
+    insta::assert_snapshot!(failing_build("missing_title"));
+}
+
+#[test]
+fn missing_date() {
+    insta::assert_snapshot!(failing_build("missing_date"));
+}
+
+#[test]
+fn unparsable_date_on_a_bengali_page() {
+    let err = failing_build("bad_date");
+    assert!(
+        err.starts_with("content/articles/baddate.md:3:7: error:"),
+        "{err}"
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn tags_not_a_list() {
+    let err = failing_build("tags_not_list");
+    assert!(
+        err.starts_with("content/articles/tags.md:4:7: error:"),
+        "{err}"
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn file_not_utf8() {
+    let site = fixture("errors/missing_title");
+    let articles = site.path().join("content/articles");
+    std::fs::remove_file(articles.join("untitled.md")).unwrap();
+    // "café" in Latin-1 on line 2: é is the single byte 0xE9.
+    std::fs::write(
+        articles.join("latin1.md"),
+        b"---\ntitle: Caf\xe9 diplomacy\ndate: 2023-10-20\n---\n",
+    )
+    .unwrap();
+    let err = failing_build_at(site.path());
+    assert!(
+        err.starts_with("content/articles/latin1.md:2:11: error: file is not valid UTF-8"),
+        "{err}"
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn unknown_template() {
+    let err = failing_build("unknown_template");
+    assert!(err.contains("did you mean `article.html`?"), "{err}");
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn template_syntax_error() {
+    let err = failing_build("template_syntax");
+    assert!(err.starts_with("templates/article.html:3:"), "{err}");
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn slug_collision_names_both_files() {
+    let err = failing_build("slug_collision");
+    assert!(err.contains("content/articles/kim-lavrov.md"), "{err}");
+    assert!(err.contains("content/articles/lavrov-leaves.md"), "{err}");
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn empty_tag_slug() {
+    let err = failing_build("empty_tag_slug");
+    assert!(
+        err.starts_with("content/articles/tagged.md:4:15: error:"),
+        "{err}"
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn unknown_config_key_suggests_nearest() {
+    let err = failing_build("unknown_config_key");
+    assert!(err.contains("did you mean `base_url`?"), "{err}");
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn one_run_reports_every_broken_file() {
+    let err = failing_build("many_broken");
+    for file in ["a-missing-title.md", "b-bad-date.md", "c-tags.md"] {
+        assert!(
+            err.contains(&format!("content/articles/{file}:")),
+            "{file} missing in:\n{err}"
+        );
+    }
+    assert!(!err.contains("d-fine.md"), "{err}");
+    assert!(err.contains("3 errors found"), "{err}");
+}
+
+#[test]
+fn failed_build_leaves_previous_output_byte_for_byte() {
+    let site = fixture("basic");
+    let ok = build(site.path(), &[]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let output = site.path().join("output");
+    let before = read_tree(&output);
+
+    let article = site.path().join("content/articles/older-english.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(
+        &article,
+        text.replace("tags: [Diplomacy, North Korea]", "tags: Diplomacy"),
+    )
+    .unwrap();
+    let out = build(site.path(), &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(read_tree(&output), before);
+}
+
+#[test]
+fn template_error_during_render_leaves_previous_output() {
+    let site = fixture("basic");
+    assert!(build(site.path(), &[]).status.success());
+    let output = site.path().join("output");
+    let before = read_tree(&output);
+    let templates = site.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("tag.html"), "{{ tag.no_such_field }}").unwrap();
+    let out = build(site.path(), &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.starts_with("templates/tag.html:1:"), "{err}");
+    assert_eq!(read_tree(&output), before);
+}
