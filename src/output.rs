@@ -113,6 +113,9 @@ impl Staging {
                 me.put(kept, &fs::read(&from)?)?;
             }
         }
+        // Count only the site's own files in the report.
+        me.written.store(0, Ordering::Relaxed);
+        me.bytes.store(0, Ordering::Relaxed);
         Ok(me)
     }
 
