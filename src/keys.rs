@@ -30,6 +30,11 @@ pub fn nearest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
         .map(|(_, k)| k)
 }
 
+/// The known key exactly one edit (insertion, deletion, substitution, transposition) from `word`.
+pub fn one_edit_away<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    known.iter().copied().find(|k| edit_distance(word, k) == 1)
+}
+
 /// Damerau–Levenshtein distance (optimal string alignment), by characters.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
@@ -71,6 +76,16 @@ mod tests {
     #[test]
     fn nested_keys_are_not_top_level() {
         assert_eq!(locate_key("image:\n  date: x\n", "date"), None);
+    }
+
+    #[test]
+    fn one_edit_away_is_strict() {
+        let known = ["tags", "authors", "date"];
+        assert_eq!(one_edit_away("tgas", &known), Some("tags"));
+        assert_eq!(one_edit_away("athors", &known), Some("authors"));
+        assert_eq!(one_edit_away("data", &known), Some("date"));
+        assert_eq!(one_edit_away("mood", &known), None);
+        assert_eq!(one_edit_away("tags", &known), None);
     }
 
     #[test]

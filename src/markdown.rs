@@ -80,14 +80,7 @@ pub fn render(markdown: &str) -> Rendered {
                 events[i] = Event::Start(Tag::FootnoteDefinition(format!("fn-{name}").into()));
             }
             Event::Text(text) | Event::Code(text) => {
-                for c in text.chars() {
-                    if c.is_whitespace() {
-                        in_word = false;
-                    } else if !in_word {
-                        in_word = true;
-                        word_count += 1;
-                    }
-                }
+                word_count += count_words(text, &mut in_word);
             }
             // Inline markup (`*today*.`) continues a word; block ends and breaks finish it.
             Event::End(
@@ -106,6 +99,19 @@ pub fn render(markdown: &str) -> Rendered {
         toc,
         word_count,
     }
+}
+
+/// Words in `text`, where `in_word` carries a word across inline markup (`*to*day`).
+fn count_words(text: &str, in_word: &mut bool) -> usize {
+    let mut count = text.split_whitespace().count();
+    let starts_inside = text.chars().next().is_some_and(|c| !c.is_whitespace());
+    if *in_word && starts_inside && count > 0 {
+        count -= 1;
+    }
+    if let Some(last) = text.chars().next_back() {
+        *in_word = !last.is_whitespace();
+    }
+    count
 }
 
 fn unique_id(base: &str, used: &mut HashSet<String>) -> String {

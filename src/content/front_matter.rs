@@ -191,7 +191,8 @@ pub fn parse(yaml: &str) -> Result<Parsed, FieldError> {
             "image" => front.image = typed_field(yaml, &key, value)?,
             "template" => front.template = typed_field(yaml, &key, value)?,
             _ => {
-                if let Some(near) = keys::nearest(&key, KNOWN_KEYS) {
+                // Only a likely typo (one edit away) warns: other keys are deliberate extras.
+                if let Some(near) = keys::one_edit_away(&key, KNOWN_KEYS) {
                     let line = keys::locate_key(yaml, &key).map_or(1, |(l, _)| l);
                     parsed.warnings.push(FieldError {
                         line,
