@@ -77,7 +77,7 @@ pub fn load(options: &BuildOptions) -> Result<Config> {
     let path = root.join(CONFIG_FILE);
     let (raw, text) = if path.is_file() {
         let text = fs::read_text(&path)?;
-        (parse_raw(&path, &text)?, text)
+        (parse_raw(&text)?, text)
     } else {
         (RawConfig::default(), String::new())
     };
@@ -92,15 +92,20 @@ pub fn load(options: &BuildOptions) -> Result<Config> {
         None => Ok("/".to_string()),
         Some(url) => normalize_base_url(url),
     };
-    let base_url = base_url.unwrap_or_else(|message| {
-        problems.push(if options.base_url.is_some() {
-            Diagnostic::error(Path::new("--base-url"), message)
-        } else {
-            at_key("base_url", message)
-                .hint("write it like `base_url: https://user.github.io/briefs/`")
-        });
-        "/".to_string()
-    });
+    let base_url = match base_url {
+        Ok(url) => url,
+        // A bad flag is a usage error, not a file error.
+        Err(message) if options.base_url.is_some() => {
+            return Err(Error::Usage(format!("--base-url: {message}")));
+        }
+        Err(message) => {
+            problems.push(
+                at_key("base_url", message)
+                    .hint("write it like `base_url: https://user.github.io/briefs/`"),
+            );
+            "/".to_string()
+        }
+    };
     let language = raw.language.unwrap_or_else(|| "en".to_string());
     if !is_language_tag(&language) {
         problems.push(
@@ -119,6 +124,17 @@ pub fn load(options: &BuildOptions) -> Result<Config> {
         );
         jiff::tz::TimeZone::UTC
     });
+    let theme = raw.theme.unwrap_or_else(|| "default".to_string());
+    if theme != "default" && !root.join("themes").join(&theme).is_dir() {
+        problems.push(
+            at_key(
+                "theme",
+                format!("theme `{theme}` not found: there is no folder themes/{theme}/"),
+            )
+            .width(theme.chars().count())
+            .hint("remove `theme:` to use the built-in default theme, or add the theme folder"),
+        );
+    }
     let paginate = raw.paginate.unwrap_or(20);
     if paginate == 0 {
         problems.push(at_key(
@@ -143,7 +159,7 @@ pub fn load(options: &BuildOptions) -> Result<Config> {
         base_url,
         base_path,
         language,
-        theme: raw.theme.unwrap_or_else(|| "default".to_string()),
+        theme,
         timezone,
         paginate,
         drafts: options.drafts,
@@ -151,7 +167,7 @@ pub fn load(options: &BuildOptions) -> Result<Config> {
     })
 }
 
-fn parse_raw(path: &Path, text: &str) -> Result<RawConfig> {
+fn parse_raw(text: &str) -> Result<RawConfig> {
     let display = PathBuf::from(CONFIG_FILE);
     let yaml_error = |e: yaml::YamlError| {
         Error::one(
@@ -178,7 +194,6 @@ fn parse_raw(path: &Path, text: &str) -> Result<RawConfig> {
     if !problems.is_empty() {
         return Err(Error::Diagnostics(problems));
     }
-    let _ = path;
     yaml::parse(text).map_err(yaml_error)
 }
 
@@ -281,7 +296,7 @@ mod tests {
 
     #[test]
     fn unknown_key_suggests_nearest() {
-        let err = parse_raw(Path::new("site.yaml"), "title: x\nbase_ulr: y\n").unwrap_err();
+        let err = parse_raw("title: x\nbase_ulr: y\n").unwrap_err();
         let text = err.to_string();
         assert!(
             text.contains("site.yaml:2:1: error: unknown key `base_ulr`"),

@@ -19,6 +19,13 @@ pub fn locate_key(text: &str, key: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// Characters from `column` to the end of `line` (the value as written), at least 1.
+pub fn value_width(text: &str, line: usize, column: usize) -> usize {
+    let line = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    let value: String = line.chars().skip(column.saturating_sub(1)).collect();
+    value.trim_end().chars().count().max(1)
+}
+
 /// The known key closest to `word`, if it is close enough to be a likely typo.
 pub fn nearest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     let word = word.to_lowercase();
@@ -31,8 +38,13 @@ pub fn nearest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
 }
 
 /// The known key exactly one edit (insertion, deletion, substitution, transposition) from `word`.
+/// Case is ignored (`TAGS` → `tags`): keys are lower case, so another case is a typo too.
 pub fn one_edit_away<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
-    known.iter().copied().find(|k| edit_distance(word, k) == 1)
+    let lower = word.to_lowercase();
+    known
+        .iter()
+        .copied()
+        .find(|k| *k != word && edit_distance(&lower, k) <= 1)
 }
 
 /// Damerau–Levenshtein distance (optimal string alignment), by characters.
@@ -86,6 +98,8 @@ mod tests {
         assert_eq!(one_edit_away("data", &known), Some("date"));
         assert_eq!(one_edit_away("mood", &known), None);
         assert_eq!(one_edit_away("tags", &known), None);
+        assert_eq!(one_edit_away("TAGS", &known), Some("tags"));
+        assert_eq!(one_edit_away("Athors", &known), Some("authors"));
     }
 
     #[test]

@@ -87,7 +87,7 @@ fn refusing_an_output_folder_exits_2_and_touches_nothing() {
 fn bad_base_url_flag_is_explained() {
     let site = fixture("basic");
     let out = build(site.path(), &["--base-url", "user.github.io/briefs"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("https://user.github.io/briefs"),
         "{}",

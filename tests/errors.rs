@@ -172,3 +172,31 @@ fn template_error_during_render_leaves_previous_output() {
     assert!(err.starts_with("templates/tag.html:1:"), "{err}");
     assert_eq!(read_tree(&output), before);
 }
+
+#[test]
+fn unknown_theme_points_at_the_theme_line() {
+    let site = fixture("errors/unknown_config_key");
+    std::fs::write(
+        site.path().join("site.yaml"),
+        "title: Desk\ntheme: broadsheet\n",
+    )
+    .unwrap();
+    let err = failing_build_at(site.path());
+    assert!(
+        err.starts_with("site.yaml:2:8: error: theme `broadsheet` not found"),
+        "{err}"
+    );
+}
+
+#[test]
+fn invalid_slug_is_underlined_and_corrected() {
+    let site = fixture("errors/unknown_config_key");
+    std::fs::remove_file(site.path().join("site.yaml")).unwrap();
+    let article = site.path().join("content/articles/ok.md");
+    std::fs::write(
+        &article,
+        "---\ntitle: Kim\ndate: 2023-10-20\nslug: Kim Visit\n---\n\nText.\n",
+    )
+    .unwrap();
+    insta::assert_snapshot!(failing_build_at(site.path()));
+}

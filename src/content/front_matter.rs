@@ -234,21 +234,9 @@ fn typed_field<T: serde::de::DeserializeOwned>(
                 column,
             },
         );
-        error.width = value_width(yaml, line, column);
+        error.width = keys::value_width(yaml, line, column);
         error
     })
-}
-
-/// Characters from `column` to the end of `line` (the value as written), at least 1.
-fn value_width(yaml: &str, line: usize, column: usize) -> usize {
-    let text = yaml.lines().nth(line.saturating_sub(1)).unwrap_or("");
-    text.chars()
-        .skip(column.saturating_sub(1))
-        .collect::<String>()
-        .trim_end()
-        .chars()
-        .count()
-        .max(1)
 }
 
 /// What a YAML value is, in an editor's words.

@@ -116,6 +116,7 @@ pub fn parse_article(file: &ArticleFile, bytes: &[u8], config: &Config) -> Parse
         let (line, column) = at_key(key).unwrap_or((1, 1));
         Diagnostic::error(path, message)
             .at(text, line, column)
+            .width(keys::value_width(text, line, column))
             .hint(hint)
     };
     let mut errors = Vec::new();
