@@ -77,7 +77,12 @@ for n in "${sizes[@]}"; do
   summary=
   total=$((WARMUP + RUNS))
   for ((r = 1; r <= total; r++)); do
-    rm -rf "$out"
+    # Cold means cold: a fresh output folder, no spare copy of a previous build next to it.
+    # Old outputs are deleted only after all runs: on ext4, creating files right after
+    # deleting tens of thousands of others is several times slower (the allocator skips
+    # recently deleted inodes for a few minutes), which would measure the file system.
+    out=$BENCH_DIR/$name-out-$r
+    rm -rf "$out" "$(dirname "$out")/.$(basename "$out").briefing-"*
     tlog=$BENCH_DIR/$name.time.log
     blog=$BENCH_DIR/$name.build.log
     t0=$(date +%s%N)
@@ -105,8 +110,19 @@ for n in "${sizes[@]}"; do
 
   files=$(find "$out" -type f | wc -l)
   out_bytes=$(find "$out" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$in_bytes" "$rss_max" "$files" "$out_bytes" \
-    "$(IFS=,; echo "${times[*]}")" "$summary" "$RUNS" >>"$results"
+
+  # No-change rebuild: the last output is current; build it again RUNS times.
+  rebuild=()
+  for ((r = 1; r <= RUNS; r++)); do
+    t0=$(date +%s%N)
+    "$bin" build --root "$corpus" --output "$out" >"$BENCH_DIR/$name.rebuild.log" 2>&1 \
+      || die "no-change rebuild failed (N=$n); see $BENCH_DIR/$name.rebuild.log"
+    t1=$(date +%s%N)
+    rebuild+=("$(((t1 - t0) / 1000))")
+  done
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$in_bytes" "$rss_max" "$files" "$out_bytes" \
+    "$(IFS=,; echo "${times[*]}")" "$summary" "$RUNS" "$(IFS=,; echo "${rebuild[*]}")" >>"$results"
+  rm -rf "$BENCH_DIR/$name"-out-* "$BENCH_DIR/.$name"-out-*.briefing-*
 done
 
 # Markdown table.
@@ -116,16 +132,17 @@ import os, statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
 bin_, rev = sys.argv[2], sys.argv[3]
 print()
-print("| Articles | Input MiB | Runs | Median s | Min s | Max s | Articles/s (median) | Peak RSS MiB | Output files | Output MiB |")
-print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-for n, inb, rss, files, outb, times, summary, runs in rows:
+print("| Articles | Input MiB | Runs | Cold median s | Min s | Max s | Articles/s (median) | No-change rebuild median s | Peak RSS MiB | Output files | Output MiB |")
+print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+for n, inb, rss, files, outb, times, summary, runs, rebuild in rows:
     t = [int(x) / 1e6 for x in times.split(",")]
     med = statistics.median(t)
     rate = int(n) / med if med > 0 else float("inf")
+    reb = statistics.median([int(x) / 1e6 for x in rebuild.split(",")])
     print(f"| {int(n):,} | {int(inb)/2**20:.1f} | {runs} | {med:.3f} | {min(t):.3f} | {max(t):.3f} | "
-          f"{rate:,.0f} | {int(rss)/1024:.1f} | {int(files):,} | {int(outb)/2**20:.1f} |")
+          f"{rate:,.0f} | {reb:.3f} | {int(rss)/1024:.1f} | {int(files):,} | {int(outb)/2**20:.1f} |")
 print()
-print(f"Machine: {os.cpu_count()} CPUs; binary: `{bin_}` (commit {rev}); cold builds, output directory removed before each run.")
-for n, *_, summary, runs in rows:
+print(f"Machine: {os.cpu_count()} CPUs; binary: `{bin_}` (commit {rev}); cold builds into a fresh output folder; no-change rebuilds of the last one.")
+for n, *_, summary, runs, _rebuild in rows:
     print(f"- N={int(n):,}: binary's summary line: `{summary}`")
 EOF

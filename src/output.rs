@@ -68,6 +68,8 @@ pub struct Staging {
     produced: Mutex<HashSet<String>>,
     bytes: AtomicU64,
     written: AtomicUsize,
+    /// The folder started empty: nothing to compare against, nothing stale to remove.
+    fresh: bool,
 }
 
 impl Staging {
@@ -96,6 +98,7 @@ impl Staging {
             fs::rename(&spare, &staging)?;
         }
         fs::remove_dir_all(&spare)?;
+        let fresh = !staging.exists();
         fs::create_dir_all(&staging)?;
 
         let me = Staging {
@@ -105,6 +108,7 @@ impl Staging {
             produced: Mutex::new(HashSet::new()),
             bytes: AtomicU64::new(0),
             written: AtomicUsize::new(0),
+            fresh,
         };
         me.put(MARKER, b"")?;
         for kept in KEPT {
@@ -121,8 +125,10 @@ impl Staging {
 
     /// Removes stale files, then swaps the staging folder in; the old output becomes the spare.
     pub fn commit(self) -> Result<CommitReport> {
-        let produced = self.produced.lock().unwrap_or_else(|e| e.into_inner());
-        remove_stale(&self.staging, &self.staging, &produced)?;
+        if !self.fresh {
+            let produced = self.produced.lock().unwrap_or_else(|e| e.into_inner());
+            remove_stale(&self.staging, &self.staging, &produced)?;
+        }
         if self.output.exists() {
             swap(&self.output, &self.staging, &self.spare)?;
         } else {
@@ -142,6 +148,9 @@ impl Staging {
             .insert(path.to_string());
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         let target = self.staging.join(path);
+        if self.fresh {
+            return self.write_new(&target, bytes);
+        }
         match std::fs::metadata(&target) {
             Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
                 if fs::read(&target)? == bytes {
@@ -157,6 +166,21 @@ impl Staging {
             }
         }
         fs::write(&target, bytes)?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Writes a file into a folder that started empty: try the write, make the folder if missing.
+    fn write_new(&self, target: &Path, bytes: &[u8]) -> Result<()> {
+        if let Err(e) = std::fs::write(target, bytes) {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                return Err(Error::io(target, e));
+            }
+            if let Some(dir) = target.parent() {
+                fs::create_dir_all(dir)?;
+            }
+            fs::write(target, bytes)?;
+        }
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
