@@ -38,6 +38,10 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Include articles dated in the future.
+    pub future: bool,
+    /// The moment that decides what is "future" and "expired"; now when not given (tests fix it).
+    pub now: Option<jiff::Timestamp>,
 }
 
 /// The validated site configuration the build runs on.
@@ -57,6 +61,8 @@ pub struct Config {
     pub timezone: jiff::tz::TimeZone,
     pub paginate: u32,
     pub drafts: bool,
+    pub future: bool,
+    pub now: jiff::Timestamp,
 }
 
 impl Config {
@@ -163,6 +169,8 @@ pub fn load(options: &BuildOptions) -> Result<Config> {
         timezone,
         paginate,
         drafts: options.drafts,
+        future: options.future,
+        now: options.now.unwrap_or_else(jiff::Timestamp::now),
         root,
     })
 }

@@ -94,6 +94,16 @@ pub fn display(date: Date, language: &str) -> String {
     }
 }
 
+/// A month's name (1–12) in the language (English for languages without names here).
+pub fn month_name(month: i8, language: &str) -> &'static str {
+    let i = usize::try_from(month.clamp(1, 12) - 1).unwrap_or(0);
+    if is_bengali(language) {
+        MONTHS_BN[i]
+    } else {
+        MONTHS_EN[i]
+    }
+}
+
 pub fn is_bengali(language: &str) -> bool {
     language == "bn" || language.starts_with("bn-")
 }

@@ -82,6 +82,8 @@ impl Prepared {
 pub fn prepare(config: &Config) -> Result<Prepared> {
     let theme_files = theme::load(config);
     let articles = content::discover_articles(&config.root, &config.content_dir.join("articles"))?;
+    let edition_files =
+        content::discover_editions(&config.root, &config.content_dir.join("editions"))?;
 
     let parsed: Vec<Result<content::page::ParseResult>> = articles
         .par_iter()
@@ -98,6 +100,16 @@ pub fn prepare(config: &Config) -> Result<Prepared> {
             Err(diagnostics) => problems.extend(diagnostics),
         }
     }
+    let mut editions = Vec::with_capacity(edition_files.len());
+    for file in &edition_files {
+        match content::parse_edition(file, &fs::read(&file.path)?, config) {
+            Ok((edition, warnings)) => {
+                editions.push(edition);
+                problems.extend(warnings);
+            }
+            Err(diagnostics) => problems.extend(diagnostics),
+        }
+    }
     let theme = keep_diagnostics(&mut problems, theme_files)?;
     let templates = match &theme {
         Some(t) => keep_diagnostics(&mut problems, templates::load(config, t))?,
@@ -106,7 +118,7 @@ pub fn prepare(config: &Config) -> Result<Prepared> {
     let site = if problems.iter().any(Diagnostic::is_error) {
         None
     } else {
-        match site::assemble(config, pages) {
+        match site::assemble(config, pages, editions) {
             Ok(site) => Some(site),
             Err(d) => {
                 problems.extend(d);

@@ -19,7 +19,26 @@ pub struct TocEntry {
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<TocEntry>,
+    /// Words of scripts that separate words with spaces (Latin, Bengali, Korean...).
     pub word_count: usize,
+    /// Characters of Chinese and Japanese text, which is read by character, not by word.
+    pub cjk_chars: usize,
+    /// Plain text of the first paragraph, cut near `EXCERPT_CHARS` at a space.
+    pub excerpt: String,
+}
+
+/// Longest excerpt, in characters, taken from the first paragraph.
+pub const EXCERPT_CHARS: usize = 240;
+
+impl Rendered {
+    /// Minutes to read: 200 words a minute, 500 CJK characters a minute; at least one.
+    pub fn reading_minutes(&self) -> usize {
+        reading_minutes(self.word_count, self.cjk_chars)
+    }
+}
+
+pub fn reading_minutes(words: usize, cjk_chars: usize) -> usize {
+    (words * 5 + cjk_chars * 2).div_ceil(1000).max(1)
 }
 
 /// Element ids the page layout owns.
@@ -43,7 +62,9 @@ pub fn render(markdown: &str) -> Rendered {
     // Ids the theme uses itself (the skip link's target) are never given to a heading.
     let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
     let mut word_count = 0;
+    let mut cjk_chars = 0;
     let mut in_word = false;
+    let mut excerpt: Option<String> = None;
 
     let mut i = 0;
     while i < events.len() {
@@ -79,8 +100,20 @@ pub fn render(markdown: &str) -> Rendered {
             Event::Start(Tag::FootnoteDefinition(name)) => {
                 events[i] = Event::Start(Tag::FootnoteDefinition(format!("fn-{name}").into()));
             }
+            Event::Start(Tag::Paragraph) if excerpt.is_none() => {
+                let end = events[i..]
+                    .iter()
+                    .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
+                    .map_or(events.len(), |p| i + p);
+                let text = plain_text(&events[i + 1..end]);
+                if !text.is_empty() {
+                    excerpt = Some(truncate_at_space(&text, EXCERPT_CHARS));
+                }
+            }
             Event::Text(text) | Event::Code(text) => {
-                word_count += count_words(text, &mut in_word);
+                let (words, cjk) = count_words(text, &mut in_word);
+                word_count += words;
+                cjk_chars += cjk;
             }
             // Inline markup (`*today*.`) continues a word; block ends and breaks finish it.
             Event::End(
@@ -98,20 +131,45 @@ pub fn render(markdown: &str) -> Rendered {
         html: out,
         toc,
         word_count,
+        cjk_chars,
+        excerpt: excerpt.unwrap_or_default(),
     }
 }
 
-/// Words in `text`, where `in_word` carries a word across inline markup (`*to*day`).
-fn count_words(text: &str, in_word: &mut bool) -> usize {
-    let mut count = text.split_whitespace().count();
-    let starts_inside = text.chars().next().is_some_and(|c| !c.is_whitespace());
-    if *in_word && starts_inside && count > 0 {
-        count -= 1;
+/// Words and CJK characters in `text`; `in_word` carries a word across inline markup (`*to*day`).
+fn count_words(text: &str, in_word: &mut bool) -> (usize, usize) {
+    let mut words = 0;
+    let mut cjk = 0;
+    for (n, token) in text.split_whitespace().enumerate() {
+        let han = token.chars().filter(|&c| is_cjk(c)).count();
+        if han > 0 {
+            cjk += han;
+        } else if !(n == 0 && *in_word && !text.starts_with(char::is_whitespace)) {
+            words += 1;
+        }
     }
     if let Some(last) = text.chars().next_back() {
         *in_word = !last.is_whitespace();
     }
-    count
+    (words, cjk)
+}
+
+/// Han ideographs and Japanese kana: scripts read by character.
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+/// `text` cut to at most `max` characters, at the last space, with an ellipsis when cut.
+pub fn truncate_at_space(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = match cut.rfind(char::is_whitespace) {
+        Some(i) if i > cut.len() / 2 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
 }
 
 fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
@@ -197,6 +255,27 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    #[test]
+    fn excerpt_is_the_first_paragraph_cut_at_a_space() {
+        let r = render("## Heading\n\nFirst *paragraph* here.\n\nSecond.\n");
+        assert_eq!(r.excerpt, "First paragraph here.");
+        let long = "শব্দ ".repeat(100);
+        let r = render(&long);
+        assert!(r.excerpt.ends_with('…'), "{}", r.excerpt);
+        assert!(r.excerpt.chars().count() <= EXCERPT_CHARS + 1);
+        assert!(!r.excerpt.contains("শব্দ …"));
+    }
+
+    #[test]
+    fn chinese_is_read_by_character() {
+        let r = render("朝鲜领导人会见俄罗斯外长。\n");
+        assert_eq!(r.word_count, 0);
+        assert_eq!(r.cjk_chars, 12);
+        assert_eq!(reading_minutes(1000, 0), 5);
+        assert_eq!(reading_minutes(0, 1000), 2);
+        assert_eq!(reading_minutes(3, 0), 1);
     }
 
     #[test]

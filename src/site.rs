@@ -1,40 +1,86 @@
-//! The site model: published pages in order, tags with their slugs and URLs, neighbours; pure.
+//! The site model: published pages in order, tags and sources, editions resolved to pages,
+//! related articles; pure, computed once per build.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::config::Config;
-use crate::content::Page;
+use crate::content::{Edition, Page};
 use crate::error::Diagnostic;
+use crate::keys;
 use crate::slug::{encode_segment, slugify};
 
-/// A tag with every article that carries it (indices into `Site::pages`, newest first).
+/// A tag or a source: a named group of articles with its own pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tag {
+pub struct Term {
     pub name: String,
     pub slug: String,
     pub url: String,
     pub permalink: String,
     pub output_dir: String,
+    /// Listed (not expired) pages carrying it, indices into `Site::pages`, newest first.
     pub pages: Vec<usize>,
+    /// For sources: the outlet's own address, when an article gave one.
+    pub external_url: Option<String>,
+}
+
+/// An edition's entry resolved to a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    pub page: usize,
+    pub note: Option<String>,
 }
 
 /// Everything the renderer needs, computed once.
 #[derive(Debug, Clone)]
 pub struct Site {
     pub config: Config,
-    /// Published pages, newest first (ties by slug).
+    /// Published pages (no drafts, no future ones unless asked), newest first (ties by slug).
     pub pages: Vec<Page>,
+    /// Pages that appear in lists and feeds: published and not expired, newest first.
+    pub listed: Vec<usize>,
     /// Tags by count (most first), then name.
-    pub tags: Vec<Tag>,
-    /// For each page, indices into `tags` of its tags, in the order the article lists them.
+    pub tags: Vec<Term>,
+    /// For each page, indices into `tags`, in the order the article lists them.
     pub page_tags: Vec<Vec<usize>>,
+    /// Sources by count, then name.
+    pub sources: Vec<Term>,
+    /// For each page, indices into `sources`, in the order the article lists them.
+    pub page_sources: Vec<Vec<usize>>,
+    /// Editions, newest first, and their entries resolved to pages.
+    pub editions: Vec<Edition>,
+    pub edition_items: Vec<Vec<Item>>,
+    /// For each page, the editions that include it (newest first).
+    pub page_editions: Vec<Vec<usize>>,
+    /// For each page, up to `RELATED` listed pages sharing the most tags.
+    pub related: Vec<Vec<usize>>,
 }
 
-/// Builds the model from parsed pages: drops drafts, orders, groups tags, finds URL collisions.
-pub fn assemble(config: &Config, pages: Vec<Page>) -> Result<Site, Vec<Diagnostic>> {
+/// How many related articles a page shows.
+pub const RELATED: usize = 5;
+/// How far (in a tag's date order) related candidates are looked for: keeps the cost linear.
+const RELATED_WINDOW: usize = 100;
+
+/// Builds the model: drops drafts and future pages, orders, groups tags and sources,
+/// resolves editions, finds URL collisions and unknown edition entries.
+pub fn assemble(
+    config: &Config,
+    pages: Vec<Page>,
+    editions: Vec<Edition>,
+) -> Result<Site, Vec<Diagnostic>> {
+    let now = config.now;
+    let hidden_drafts: HashSet<String> = pages
+        .iter()
+        .filter(|p| p.draft && !config.drafts)
+        .map(|p| p.slug.clone())
+        .collect();
+    let future: HashSet<String> = pages
+        .iter()
+        .filter(|p| !config.future && p.date.timestamp() > now)
+        .map(|p| p.slug.clone())
+        .collect();
     let mut pages: Vec<Page> = pages
         .into_iter()
-        .filter(|p| config.drafts || !p.draft)
+        .filter(|p| (config.drafts || !p.draft) && (config.future || p.date.timestamp() <= now))
         .collect();
     pages.sort_by(|a, b| {
         b.date
@@ -43,9 +89,85 @@ pub fn assemble(config: &Config, pages: Vec<Page>) -> Result<Site, Vec<Diagnosti
             .then_with(|| a.slug.cmp(&b.slug))
     });
 
+    let mut errors = collisions(&pages);
+    let listed: Vec<usize> = (0..pages.len())
+        .filter(|&i| {
+            pages[i]
+                .expires
+                .as_ref()
+                .is_none_or(|e| e.timestamp() > now)
+        })
+        .collect();
+
+    let mut editions: Vec<Edition> = editions
+        .into_iter()
+        .filter(|e| config.drafts || !e.draft)
+        .collect();
+    editions.sort_by(|a, b| {
+        b.date
+            .timestamp()
+            .cmp(&a.date.timestamp())
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    let by_slug: HashMap<&str, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.slug.as_str(), i))
+        .collect();
+    let mut edition_items = Vec::with_capacity(editions.len());
+    let mut page_editions: Vec<Vec<usize>> = vec![Vec::new(); pages.len()];
+    for (e, edition) in editions.iter().enumerate() {
+        let mut items = Vec::with_capacity(edition.entries.len());
+        for entry in &edition.entries {
+            match by_slug.get(entry.slug.as_str()) {
+                Some(&page) => {
+                    if !page_editions[page].contains(&e) {
+                        page_editions[page].push(e);
+                    }
+                    items.push(Item {
+                        page,
+                        note: entry.note.clone(),
+                    });
+                }
+                None => errors.push(unknown_entry(entry, &hidden_drafts, &future, &by_slug)),
+            }
+        }
+        edition_items.push(items);
+    }
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        return Err(errors);
+    }
+
+    let (tags, page_tags) = group_terms(config, "tags", &pages, &listed, |p| {
+        p.tags.iter().map(|t| (t.as_str(), None)).collect()
+    });
+    let (sources, page_sources) = group_terms(config, "sources", &pages, &listed, |p| {
+        p.sources
+            .iter()
+            .map(|s| (s.name.as_str(), s.url.as_deref()))
+            .collect()
+    });
+    let related = related(&pages, &tags, &page_tags);
+    Ok(Site {
+        config: config.clone(),
+        pages,
+        listed,
+        tags,
+        page_tags,
+        sources,
+        page_sources,
+        editions,
+        edition_items,
+        page_editions,
+        related,
+    })
+}
+
+fn collisions(pages: &[Page]) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     let mut by_slug: HashMap<&str, &Page> = HashMap::with_capacity(pages.len());
-    for page in &pages {
+    for page in pages {
         if let Some(first) = by_slug.insert(&page.slug, page) {
             let mut d = page.slug_at.clone();
             d.message = format!(
@@ -56,81 +178,162 @@ pub fn assemble(config: &Config, pages: Vec<Page>) -> Result<Site, Vec<Diagnosti
             errors.push(d.hint("give one of them another `slug:` or rename its file"));
         }
     }
-    if !errors.is_empty() {
-        errors.sort_by(|a, b| a.path.cmp(&b.path));
-        return Err(errors);
-    }
-
-    let (tags, page_tags) = group_tags(config, &pages);
-    Ok(Site {
-        config: config.clone(),
-        pages,
-        tags,
-        page_tags,
-    })
+    errors
 }
 
-/// Tags equal after NFC and case folding are one tag, shown under its most used spelling.
-fn group_tags(config: &Config, pages: &[Page]) -> (Vec<Tag>, Vec<Vec<usize>>) {
+/// An edition names a slug no published article has: say why, and the nearest slug.
+fn unknown_entry(
+    entry: &crate::content::EditionEntry,
+    drafts: &HashSet<String>,
+    future: &HashSet<String>,
+    by_slug: &HashMap<&str, usize>,
+) -> Diagnostic {
+    let mut d = entry.at.clone();
+    let slug = &entry.slug;
+    if drafts.contains(slug) {
+        d.message = format!("article `{slug}` is a draft");
+        return d.hint("publish it (remove `draft: true`), build with --drafts, or take it out of this edition");
+    }
+    if future.contains(slug) {
+        d.message = format!("article `{slug}` is dated in the future");
+        return d.hint("build with --future, or take it out of this edition until it is published");
+    }
+    d.message = format!("no article has the slug `{slug}`");
+    // Only on this error path: a scan over every slug is fine here.
+    let candidates: Vec<&str> = by_slug.keys().copied().collect();
+    let nearest = candidates
+        .iter()
+        .map(|c| (keys::edit_distance(slug, c), *c))
+        .min();
+    match nearest {
+        Some((_, near)) => d.hint(format!("the nearest existing slug is `{near}`")),
+        None => d.hint("there are no published articles yet"),
+    }
+}
+
+/// Groups pages by tag (or source) slug: names equal after NFC and case folding are one term,
+/// shown under the most used spelling. Every term used by a published page gets a page, even
+/// when its only articles have expired, so that no link breaks.
+fn group_terms<'a>(
+    config: &Config,
+    kind: &str,
+    pages: &'a [Page],
+    listed: &[usize],
+    names_of: impl Fn(&'a Page) -> Vec<(&'a str, Option<&'a str>)>,
+) -> (Vec<Term>, Vec<Vec<usize>>) {
+    #[derive(Default)]
     struct Group<'a> {
         pages: Vec<usize>,
         spellings: HashMap<&'a str, usize>,
+        urls: HashMap<&'a str, usize>,
     }
+    let is_listed: HashSet<usize> = listed.iter().copied().collect();
     let mut groups: HashMap<String, Group> = HashMap::new();
     let mut page_slugs: Vec<Vec<String>> = Vec::with_capacity(pages.len());
     for (i, page) in pages.iter().enumerate() {
-        let mut slugs: Vec<String> = Vec::with_capacity(page.tags.len());
-        for name in &page.tags {
+        let mut slugs: Vec<String> = Vec::new();
+        for (name, url) in names_of(page) {
             let slug = slugify(name);
-            if slugs.contains(&slug) {
+            if slug.is_empty() || slugs.contains(&slug) {
                 continue;
             }
-            let group = groups.entry(slug.clone()).or_insert_with(|| Group {
-                pages: Vec::new(),
-                spellings: HashMap::new(),
-            });
-            group.pages.push(i);
+            let group = groups.entry(slug.clone()).or_default();
+            if is_listed.contains(&i) {
+                group.pages.push(i);
+            }
             *group.spellings.entry(name).or_default() += 1;
+            if let Some(url) = url.filter(|u| !u.is_empty()) {
+                *group.urls.entry(url).or_default() += 1;
+            }
             slugs.push(slug);
         }
         page_slugs.push(slugs);
     }
 
-    let mut tags: Vec<Tag> = groups
+    let most_used = |counts: &HashMap<&str, usize>| {
+        counts
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+            .map(|(name, _)| (*name).to_string())
+    };
+    let mut terms: Vec<Term> = groups
         .into_iter()
         .map(|(slug, group)| {
-            let name = group
-                .spellings
-                .iter()
-                .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-                .map(|(name, _)| (*name).to_string())
-                .unwrap_or_else(|| slug.clone());
-            let encoded = format!("tags/{}/", encode_segment(&slug));
-            Tag {
-                name,
+            let encoded = format!("{kind}/{}/", encode_segment(&slug));
+            Term {
+                name: most_used(&group.spellings).unwrap_or_else(|| slug.clone()),
+                external_url: most_used(&group.urls),
                 url: config.url(&encoded),
                 permalink: config.permalink(&encoded),
-                output_dir: format!("tags/{slug}/"),
+                output_dir: format!("{kind}/{slug}/"),
                 slug,
                 pages: group.pages,
             }
         })
         .collect();
-    tags.sort_by(|a, b| {
+    terms.sort_by(|a, b| {
         b.pages
             .len()
             .cmp(&a.pages.len())
             .then_with(|| a.name.cmp(&b.name))
             .then_with(|| a.slug.cmp(&b.slug))
     });
-    let index: HashMap<&str, usize> = tags
+    let index: HashMap<&str, usize> = terms
         .iter()
         .enumerate()
         .map(|(i, t)| (t.slug.as_str(), i))
         .collect();
-    let page_tags = page_slugs
+    let page_terms = page_slugs
         .iter()
         .map(|slugs| slugs.iter().map(|s| index[s.as_str()]).collect())
         .collect();
-    (tags, page_tags)
+    (terms, page_terms)
+}
+
+/// Up to `RELATED` listed pages per page, by most shared tags, ties by date (newest first),
+/// then slug. Candidates are the `RELATED_WINDOW` nearest pages in each tag's date order, so a
+/// tag on every article costs linear time, not quadratic.
+fn related(pages: &[Page], tags: &[Term], page_tags: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    (0..pages.len())
+        .map(|p| {
+            let mut shared: HashMap<usize, usize> = HashMap::new();
+            for &t in &page_tags[p] {
+                let list = &tags[t].pages;
+                // `list` is in page-index order (= date order); find where `p` stands.
+                let at = list.partition_point(|&q| q < p);
+                let from = at.saturating_sub(RELATED_WINDOW);
+                let to = (at + RELATED_WINDOW).min(list.len());
+                for &q in &list[from..to] {
+                    if q != p {
+                        *shared.entry(q).or_default() += 1;
+                    }
+                }
+            }
+            let mut ranked: Vec<(usize, usize)> = shared.into_iter().collect();
+            // More shared tags first; then newer (smaller index); index order is date order.
+            ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            ranked.into_iter().take(RELATED).map(|(q, _)| q).collect()
+        })
+        .collect()
+}
+
+/// One month of the archive: month number (1–12) and its listed pages, newest first.
+pub type ArchiveMonth = (i8, Vec<usize>);
+
+/// Listed pages grouped by year and month (in the site's time zone), newest first.
+pub fn archive(site: &Site) -> Vec<(i16, Vec<ArchiveMonth>)> {
+    let mut years: Vec<(i16, Vec<ArchiveMonth>)> = Vec::new();
+    for &i in &site.listed {
+        let date = site.pages[i].date.date();
+        let (year, month) = (date.year(), date.month());
+        if years.last().is_none_or(|(y, _)| *y != year) {
+            years.push((year, Vec::new()));
+        }
+        let months = &mut years.last_mut().expect("pushed above").1;
+        if months.last().is_none_or(|(m, _)| *m != month) {
+            months.push((month, Vec::new()));
+        }
+        months.last_mut().expect("pushed above").1.push(i);
+    }
+    years
 }

@@ -18,7 +18,16 @@ pub const REQUIRED: &[&str] = &[
     "article.html",
     "tags.html",
     "tag.html",
+    "sources.html",
+    "source.html",
+    "editions.html",
+    "edition.html",
+    "archive.html",
+    "search.html",
     "404.html",
+    "atom.xml",
+    "sitemap.xml",
+    "robots.txt",
 ];
 
 /// A loaded Tera plus where each template came from, for error messages.

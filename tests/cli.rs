@@ -33,7 +33,7 @@ fn successful_build_prints_one_summary_line() {
     let text = stdout(&out);
     assert_eq!(text.lines().count(), 1, "{text}");
     let line = text.trim();
-    assert!(line.starts_with("built 11 pages ("), "{line}");
+    assert!(line.starts_with("built 17 pages ("), "{line}");
     assert!(line.contains(" ms"), "{line}");
     assert!(site.path().join("output/index.html").is_file());
 }

@@ -24,6 +24,7 @@ fn build_bundled_site(tmp: &Path, base_url: Option<&str>) -> PathBuf {
         output: Some(output.clone()),
         base_url: base_url.map(Into::into),
         drafts: false,
+        ..Default::default()
     })
     .unwrap_or_else(|e| panic!("building the bundled site failed:\n{e}"));
     assert!(report.pages > 0, "the bundled site rendered no pages");

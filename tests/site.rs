@@ -15,6 +15,7 @@ fn build_into(root: &Path, output: &Path, base_url: Option<&str>) -> briefing::B
         output: Some(output.to_path_buf()),
         base_url: base_url.map(str::to_string),
         drafts: false,
+        ..Default::default()
     })
     .unwrap_or_else(|e| panic!("build failed:\n{e}"))
 }
@@ -86,6 +87,7 @@ fn drafts_are_left_out_unless_asked_for() {
         output: Some(with_drafts.clone()),
         base_url: None,
         drafts: true,
+        ..Default::default()
     })
     .unwrap();
     assert!(with_drafts.join("articles/draft-note/index.html").is_file());
@@ -340,6 +342,7 @@ fn refuses_output_folders_it_did_not_make() {
         output: Some(output),
         base_url: None,
         drafts: false,
+        ..Default::default()
     };
     let foreign = site.path().join("thesis");
     std::fs::create_dir_all(&foreign).unwrap();

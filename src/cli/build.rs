@@ -19,6 +19,9 @@ pub struct BuildArgs {
     /// Include articles marked `draft: true`
     #[arg(long)]
     drafts: bool,
+    /// Include articles dated in the future
+    #[arg(long)]
+    future: bool,
     /// Print how long each stage took
     #[arg(long)]
     timings: bool,
@@ -31,6 +34,8 @@ pub fn run(args: BuildArgs) -> ExitCode {
         output: args.output,
         base_url: args.base_url,
         drafts: args.drafts,
+        future: args.future,
+        now: None,
     };
     match briefing::build(&options) {
         Ok(report) => {

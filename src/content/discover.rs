@@ -99,6 +99,26 @@ pub fn discover_articles(root: &Path, articles_dir: &Path) -> Result<Vec<Article
     Ok(articles)
 }
 
+/// Lists `content/editions/*.md` (one edition per file), sorted by path.
+pub fn discover_editions(root: &Path, editions_dir: &Path) -> Result<Vec<ArticleFile>> {
+    let mut found = Vec::new();
+    if !editions_dir.is_dir() {
+        return Ok(found);
+    }
+    for entry in std::fs::read_dir(editions_dir).map_err(|e| Error::io(editions_dir, e))? {
+        let path = entry.map_err(|e| Error::io(editions_dir, e))?.path();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if path.is_file() && name.ends_with(".md") && !is_ignored_name(&name) {
+            found.push(article(root, &path, path.file_stem()));
+        }
+    }
+    found.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(found)
+}
+
 fn article(root: &Path, path: &Path, stem: Option<&std::ffi::OsStr>) -> ArticleFile {
     ArticleFile {
         path: path.to_path_buf(),

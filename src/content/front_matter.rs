@@ -55,8 +55,13 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
 
 /// The front matter keys the build knows; anything else lands in `extra`.
 pub const KNOWN_KEYS: &[&str] = &[
-    "title", "date", "updated", "summary", "tags", "sources", "authors", "lang", "draft", "slug",
-    "image", "template",
+    "title", "date", "updated", "expires", "summary", "tags", "sources", "authors", "lang",
+    "draft", "slug", "image", "template",
+];
+
+/// The front matter keys of an edition.
+pub const EDITION_KEYS: &[&str] = &[
+    "title", "date", "updated", "summary", "tags", "articles", "lang", "draft",
 ];
 
 /// Front matter as written, every key optional so that missing keys get our own messages.
@@ -65,6 +70,7 @@ pub struct FrontMatter {
     pub title: Option<String>,
     pub date: Option<Scalar>,
     pub updated: Option<Scalar>,
+    pub expires: Option<Scalar>,
     pub summary: Option<String>,
     pub tags: Option<Vec<String>>,
     pub sources: Option<Vec<Source>>,
@@ -173,41 +179,146 @@ pub struct Parsed {
 /// The YAML is read once; each known key is then typed on its own, so a wrong type is
 /// reported at that key's line.
 pub fn parse(yaml: &str) -> Result<Parsed, FieldError> {
-    let entries = yaml::parse_mapping(yaml).map_err(|e| yaml_error(yaml, e))?;
-    let mut parsed = Parsed::default();
-    for (key, value) in entries {
-        let front = &mut parsed.front;
-        match key.as_str() {
-            "title" => front.title = typed_field(yaml, &key, value)?,
-            "date" => front.date = typed_field(yaml, &key, value)?,
-            "updated" => front.updated = typed_field(yaml, &key, value)?,
-            "summary" => front.summary = typed_field(yaml, &key, value)?,
-            "tags" => front.tags = typed_field(yaml, &key, value)?,
-            "sources" => front.sources = typed_field(yaml, &key, value)?,
-            "authors" => front.authors = typed_field(yaml, &key, value)?,
-            "lang" => front.lang = typed_field(yaml, &key, value)?,
-            "draft" => front.draft = typed_field(yaml, &key, value)?,
-            "slug" => front.slug = typed_field(yaml, &key, value)?,
-            "image" => front.image = typed_field(yaml, &key, value)?,
-            "template" => front.template = typed_field(yaml, &key, value)?,
-            _ => {
-                // Only a likely typo (one edit away) warns: other keys are deliberate extras.
-                if let Some(near) = keys::one_edit_away(&key, KNOWN_KEYS) {
-                    let line = keys::locate_key(yaml, &key).map_or(1, |(l, _)| l);
-                    parsed.warnings.push(FieldError {
-                        line,
-                        column: 1,
-                        width: key.chars().count(),
-                        message: format!("unknown key `{key}` is kept as `page.extra.{key}`"),
-                        hint: Some(format!("did you mean `{near}`?")),
-                        is_warning: true,
-                    });
+    let mut front = FrontMatter::default();
+    let (extra, warnings) = each_entry(yaml, KNOWN_KEYS, |key, value| {
+        match key {
+            "title" => front.title = typed_field(yaml, key, value)?,
+            "date" => front.date = typed_field(yaml, key, value)?,
+            "updated" => front.updated = typed_field(yaml, key, value)?,
+            "expires" => front.expires = typed_field(yaml, key, value)?,
+            "summary" => front.summary = typed_field(yaml, key, value)?,
+            "tags" => front.tags = typed_field(yaml, key, value)?,
+            "sources" => front.sources = typed_field(yaml, key, value)?,
+            "authors" => front.authors = typed_field(yaml, key, value)?,
+            "lang" => front.lang = typed_field(yaml, key, value)?,
+            "draft" => front.draft = typed_field(yaml, key, value)?,
+            "slug" => front.slug = typed_field(yaml, key, value)?,
+            "image" => front.image = typed_field(yaml, key, value)?,
+            "template" => front.template = typed_field(yaml, key, value)?,
+            _ => return Ok(Some(value)),
+        }
+        Ok(None)
+    })?;
+    Ok(Parsed {
+        front,
+        extra,
+        warnings,
+    })
+}
+
+/// An edition's front matter as written.
+#[derive(Debug, Default)]
+pub struct EditionFront {
+    pub title: Option<String>,
+    pub date: Option<Scalar>,
+    pub updated: Option<Scalar>,
+    pub summary: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub articles: Option<Vec<EditionRef>>,
+    pub lang: Option<String>,
+    pub draft: Option<bool>,
+}
+
+/// One entry of an edition's `articles`: `slug`, or `{slug, note}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditionRef {
+    pub slug: String,
+    pub note: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for EditionRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct RefVisitor;
+        impl<'de> Visitor<'de> for RefVisitor {
+            type Value = EditionRef;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an article slug, or `{slug: ..., note: ...}`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<EditionRef, E> {
+                Ok(EditionRef {
+                    slug: v.to_string(),
+                    note: None,
+                })
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<EditionRef, M::Error> {
+                let (mut slug, mut note) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "slug" => slug = Some(map.next_value::<String>()?),
+                        "note" => note = map.next_value::<Option<String>>()?,
+                        other => return Err(de::Error::unknown_field(other, &["slug", "note"])),
+                    }
                 }
-                parsed.extra.insert(key, value);
+                let slug = slug.ok_or_else(|| de::Error::missing_field("slug"))?;
+                Ok(EditionRef { slug, note })
             }
         }
+        d.deserialize_any(RefVisitor)
     }
-    Ok(parsed)
+}
+
+/// Parsed edition front matter, with the other keys and warnings.
+#[derive(Debug, Default)]
+pub struct ParsedEdition {
+    pub front: EditionFront,
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub warnings: Vec<FieldError>,
+}
+
+pub fn parse_edition(yaml: &str) -> Result<ParsedEdition, FieldError> {
+    let mut front = EditionFront::default();
+    let (extra, warnings) = each_entry(yaml, EDITION_KEYS, |key, value| {
+        match key {
+            "title" => front.title = typed_field(yaml, key, value)?,
+            "date" => front.date = typed_field(yaml, key, value)?,
+            "updated" => front.updated = typed_field(yaml, key, value)?,
+            "summary" => front.summary = typed_field(yaml, key, value)?,
+            "tags" => front.tags = typed_field(yaml, key, value)?,
+            "articles" => front.articles = typed_field(yaml, key, value)?,
+            "lang" => front.lang = typed_field(yaml, key, value)?,
+            "draft" => front.draft = typed_field(yaml, key, value)?,
+            _ => return Ok(Some(value)),
+        }
+        Ok(None)
+    })?;
+    Ok(ParsedEdition {
+        front,
+        extra,
+        warnings,
+    })
+}
+
+type Extra = serde_json::Map<String, serde_json::Value>;
+
+/// Reads the YAML once and hands each entry to `assign`, which types the keys it knows and
+/// returns the others; those go to `extra`, with a warning when one edit from a known key.
+fn each_entry(
+    yaml: &str,
+    known: &[&str],
+    mut assign: impl FnMut(&str, serde_json::Value) -> Result<Option<serde_json::Value>, FieldError>,
+) -> Result<(Extra, Vec<FieldError>), FieldError> {
+    let entries = yaml::parse_mapping(yaml).map_err(|e| yaml_error(yaml, e))?;
+    let mut extra = Extra::new();
+    let mut warnings = Vec::new();
+    for (key, value) in entries {
+        let Some(value) = assign(&key, value)? else {
+            continue;
+        };
+        // Only a likely typo (one edit away) warns: other keys are deliberate extras.
+        if let Some(near) = keys::one_edit_away(&key, known) {
+            let line = keys::locate_key(yaml, &key).map_or(1, |(l, _)| l);
+            warnings.push(FieldError {
+                line,
+                column: 1,
+                width: key.chars().count(),
+                message: format!("unknown key `{key}` is kept as `extra.{key}`"),
+                hint: Some(format!("did you mean `{near}`?")),
+                is_warning: true,
+            });
+        }
+        extra.insert(key, value);
+    }
+    Ok((extra, warnings))
 }
 
 /// Types one key's value, reporting a mismatch at the key's value.
@@ -254,10 +365,11 @@ fn kind_of(value: &serde_json::Value) -> &'static str {
 fn expected_kind(key: &str) -> &'static str {
     match key {
         "tags" | "authors" => "a list of names",
+        "articles" => "a list of article slugs",
         "sources" => "a list of sources",
         "image" => "a map `{src, alt}`",
         "draft" => "true/false",
-        "date" | "updated" => "text holding a date",
+        "date" | "updated" | "expires" => "text holding a date",
         _ => "text",
     }
 }

@@ -1,15 +1,12 @@
 //! One article: front matter + Markdown → `Page`, with its slug, URL and output path computed once.
 
-use std::path::Path;
-
 use jiff::ZonedDateTime as Zoned;
 
 use crate::config::{self, Config};
 use crate::content::discover::ArticleFile;
-use crate::content::front_matter::{self, FieldError, Source};
-use crate::dates;
+use crate::content::document::Document;
+use crate::content::front_matter::{self, Scalar, Source};
 use crate::error::Diagnostic;
-use crate::keys;
 use crate::markdown::{self, TocEntry};
 use crate::slug::{encode_path, encode_segment, slugify};
 
@@ -43,7 +40,12 @@ pub struct Page {
     pub lang: String,
     pub date: Zoned,
     pub updated: Option<Zoned>,
+    /// After this moment the article leaves lists and feeds; its page stays.
+    pub expires: Option<Zoned>,
+    /// From front matter, else the first paragraph's excerpt.
     pub summary: Option<String>,
+    /// Plain text of the first paragraph (for search and feeds).
+    pub excerpt: String,
     pub tags: Vec<String>,
     pub sources: Vec<Source>,
     pub authors: Vec<String>,
@@ -55,15 +57,9 @@ pub struct Page {
     pub content: String,
     pub toc: Vec<TocEntry>,
     pub word_count: usize,
+    pub reading_minutes: usize,
     /// Where the slug comes from (`slug:`, else the top of the file), for collision messages.
     pub slug_at: Diagnostic,
-}
-
-impl Page {
-    /// Minutes to read at 200 words a minute, at least one.
-    pub fn reading_minutes(&self) -> usize {
-        self.word_count.div_ceil(200).max(1)
-    }
 }
 
 /// Everything a parse produced: the page (unless an error stopped it) and every diagnostic.
@@ -71,108 +67,44 @@ pub type ParseResult = Result<(Page, Vec<Diagnostic>), Vec<Diagnostic>>;
 
 /// Parses one article file. Never touches the disk: `bytes` were read by the caller.
 pub fn parse_article(file: &ArticleFile, bytes: &[u8], config: &Config) -> ParseResult {
-    let path = file.display.as_path();
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => return Err(vec![not_utf8(path, bytes, e)]),
-    };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let text: std::borrow::Cow<str> = if text.contains('\r') {
-        text.replace("\r\n", "\n").into()
-    } else {
-        text.into()
-    };
-    let text = text.as_ref();
-
-    let split = front_matter::split(text).map_err(|e| {
-        vec![
-            Diagnostic::error(path, e.message)
-                .at(text, 1, 1)
-                .hint(e.hint),
-        ]
-    })?;
-    let yaml_line = split.yaml_line;
-    let field = |e: FieldError| {
-        let d = if e.is_warning {
-            Diagnostic::warning(path, e.message)
-        } else {
-            Diagnostic::error(path, e.message)
-        };
-        let d = d.at(text, e.line + yaml_line - 1, e.column).width(e.width);
-        match e.hint {
-            Some(h) => d.hint(h),
-            None => d,
-        }
-    };
-    let parsed = front_matter::parse(split.yaml).map_err(|e| vec![field(e)])?;
-    let mut warnings: Vec<Diagnostic> = parsed.warnings.into_iter().map(field).collect();
+    let doc = Document::parse(&file.display, bytes).map_err(|d| vec![d])?;
+    let parsed = front_matter::parse(doc.yaml()).map_err(|e| vec![doc.field(e)])?;
+    let mut warnings: Vec<Diagnostic> = parsed.warnings.into_iter().map(|w| doc.field(w)).collect();
     let front = parsed.front;
-
-    // Position of a key's value in the file, for messages about that key.
-    let at_key = |key: &str| {
-        keys::locate_key(split.yaml, key).map(|(line, column)| (line + yaml_line - 1, column))
-    };
-    let key_error = |key: &str, message: String, hint: String| {
-        let (line, column) = at_key(key).unwrap_or((1, 1));
-        Diagnostic::error(path, message)
-            .at(text, line, column)
-            .width(keys::value_width(text, line, column))
-            .hint(hint)
-    };
     let mut errors = Vec::new();
 
-    let title = match front.title.map(|t| t.trim().to_string()) {
-        Some(t) if !t.is_empty() => t,
-        Some(_) => {
-            errors.push(key_error(
-                "title",
-                "`title` is empty".into(),
-                "write the headline after `title:`".into(),
-            ));
-            String::new()
-        }
-        None => {
-            errors.push(
-                Diagnostic::error(path, "missing `title` in front matter")
-                    .at(text, 1, 1)
-                    .width(3)
-                    .hint("add a line like `title: Kim meets Lavrov in Pyongyang`"),
-            );
-            String::new()
-        }
-    };
-
-    let date_of = |key: &str, value: &front_matter::Scalar| {
-        dates::parse(&value.0, &config.timezone).map_err(|message| {
-            let (line, column) = at_key(key).unwrap_or((1, 1));
-            Diagnostic::error(path, format!("`{key}`: {message}"))
-                .at(text, line, column)
-                .width(value.0.chars().count())
-                .hint("write a date like `2023-10-20` or `2023-10-20T09:30:00+06:00`")
-        })
-    };
+    let title = required_text(
+        &doc,
+        "title",
+        front.title,
+        "title: Kim meets Lavrov in Pyongyang",
+        &mut errors,
+    );
     let date = match &front.date {
-        Some(value) => date_of("date", value).map_err(|d| errors.push(d)).ok(),
+        Some(value) => doc
+            .date("date", value, &config.timezone)
+            .map_err(|d| errors.push(d))
+            .ok(),
         None => {
-            errors.push(
-                Diagnostic::error(path, "missing `date` in front matter")
-                    .at(text, 1, 1)
-                    .width(3)
-                    .hint("add a line like `date: 2023-10-20`"),
-            );
+            errors.push(doc.missing("date", "date: 2023-10-20"));
             None
         }
     };
-    let updated = match &front.updated {
-        Some(value) => date_of("updated", value).map_err(|d| errors.push(d)).ok(),
-        None => None,
+    let mut optional_date = |key: &str, value: &Option<Scalar>| {
+        value.as_ref().and_then(|v| {
+            doc.date(key, v, &config.timezone)
+                .map_err(|d| errors.push(d))
+                .ok()
+        })
     };
+    let updated = optional_date("updated", &front.updated);
+    let expires = optional_date("expires", &front.expires);
 
     let slug = match &front.slug {
         Some(given) => {
             let clean = slugify(given);
             if clean.is_empty() || clean != given.as_str() {
-                errors.push(key_error(
+                errors.push(doc.key_error(
                     "slug",
                     format!(
                         "slug `{given}` may hold only lower-case letters, digits, marks and `-`"
@@ -190,10 +122,12 @@ pub fn parse_article(file: &ArticleFile, bytes: &[u8], config: &Config) -> Parse
             let slug = slugify(&file.stem);
             if slug.is_empty() {
                 errors.push(
-                    Diagnostic::error(
-                        path,
+                    doc.error_at(
+                        1,
+                        1,
                         format!("file name `{}` gives an empty slug", file.stem),
                     )
+                    .width(3)
                     .hint("rename the file to contain letters or digits, or add `slug: ...`"),
                 );
             }
@@ -201,37 +135,8 @@ pub fn parse_article(file: &ArticleFile, bytes: &[u8], config: &Config) -> Parse
         }
     };
 
-    let tags: Vec<String> = front
-        .tags
-        .unwrap_or_default()
-        .into_iter()
-        .map(|t| t.trim().to_string())
-        .collect();
-    for tag in &tags {
-        if slugify(tag).is_empty() {
-            let near = keys::locate_key(split.yaml, "tags");
-            let (line, column) =
-                locate_text(split.yaml, tag, near).map_or((1, 1), |(l, c)| (l + yaml_line - 1, c));
-            errors.push(
-                Diagnostic::error(
-                    path,
-                    format!("tag `{tag}` has no letters or digits, so it has no URL"),
-                )
-                .at(text, line, column)
-                .width(tag.chars().count())
-                .hint("use a tag with at least one letter or digit, or remove it"),
-            );
-        }
-    }
-
-    let lang = front.lang.unwrap_or_else(|| config.language.clone());
-    if !config::is_language_tag(&lang) {
-        errors.push(key_error(
-            "lang",
-            format!("`{lang}` is not a BCP 47 language tag"),
-            "use a tag like `en`, `bn` or `bn-BD`".into(),
-        ));
-    }
+    let tags = checked_tags(&doc, front.tags, &mut errors);
+    let lang = checked_lang(&doc, front.lang, config, &mut errors);
 
     if !errors.is_empty() {
         errors.extend(warnings);
@@ -247,24 +152,28 @@ pub fn parse_article(file: &ArticleFile, bytes: &[u8], config: &Config) -> Parse
         alt: img.alt,
     });
     let template = front.template.map(|name| {
-        let (line, column) = at_key("template").unwrap_or((1, 1));
-        let at = Diagnostic::error(path, String::new())
-            .at(text, line, column)
+        let (line, column) = doc.at_key("template").unwrap_or((1, 1));
+        let at = doc
+            .error_at(line, column, String::new())
             .width(name.chars().count());
         TemplateRef { name, at }
     });
-    let slug_at = match at_key("slug") {
-        Some((line, column)) => Diagnostic::error(path, String::new())
-            .at(text, line, column)
+    let slug_at = match doc.at_key("slug") {
+        Some((line, column)) => doc
+            .error_at(line, column, String::new())
             .width(slug.chars().count()),
-        None => Diagnostic::error(path, String::new())
-            .at(text, 1, 1)
-            .width(3),
+        None => doc.error_at(1, 1, String::new()).width(3),
     };
-    let rendered = markdown::render(split.body);
-    if front.summary.is_none() && rendered.word_count == 0 {
-        warnings
-            .push(Diagnostic::warning(path, "article has no text and no summary").at(text, 1, 1));
+    let rendered = markdown::render(doc.body());
+    let summary = front
+        .summary
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+    if summary.is_none() && rendered.excerpt.is_empty() {
+        warnings.push(
+            Diagnostic::warning(&file.display, "article has no text and no summary")
+                .at(&doc.text, 1, 1),
+        );
     }
 
     Ok((
@@ -278,10 +187,9 @@ pub fn parse_article(file: &ArticleFile, bytes: &[u8], config: &Config) -> Parse
             lang,
             date,
             updated,
-            summary: front
-                .summary
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty()),
+            expires,
+            // An article without a summary is summarised by its first paragraph.
+            summary: summary.or_else(|| Some(rendered.excerpt.clone()).filter(|e| !e.is_empty())),
             tags,
             sources: front.sources.unwrap_or_default(),
             authors: front.authors.unwrap_or_default(),
@@ -289,13 +197,86 @@ pub fn parse_article(file: &ArticleFile, bytes: &[u8], config: &Config) -> Parse
             image,
             template,
             extra: parsed.extra,
+            reading_minutes: rendered.reading_minutes(),
+            word_count: rendered.word_count,
+            excerpt: rendered.excerpt,
             content: rendered.html,
             toc: rendered.toc,
-            word_count: rendered.word_count,
             slug_at,
         },
         warnings,
     ))
+}
+
+/// A required text key: missing or empty is an error.
+pub(crate) fn required_text(
+    doc: &Document,
+    key: &str,
+    value: Option<String>,
+    example: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> String {
+    match value.map(|t| t.trim().to_string()) {
+        Some(t) if !t.is_empty() => t,
+        Some(_) => {
+            errors.push(doc.key_error(
+                key,
+                format!("`{key}` is empty"),
+                format!("write it after `{key}:`"),
+            ));
+            String::new()
+        }
+        None => {
+            errors.push(doc.missing(key, example));
+            String::new()
+        }
+    }
+}
+
+/// Tags trimmed; a tag whose slug would be empty is an error at the tag.
+pub(crate) fn checked_tags(
+    doc: &Document,
+    tags: Option<Vec<String>>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let tags: Vec<String> = tags
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| t.trim().to_string())
+        .collect();
+    for tag in &tags {
+        if slugify(tag).is_empty() {
+            let (line, column) = doc.at_text_after_key("tags", tag).unwrap_or((1, 1));
+            errors.push(
+                doc.error_at(
+                    line,
+                    column,
+                    format!("tag `{tag}` has no letters or digits, so it has no URL"),
+                )
+                .width(tag.chars().count())
+                .hint("use a tag with at least one letter or digit, or remove it"),
+            );
+        }
+    }
+    tags
+}
+
+/// `lang`, else the site's language; an invalid tag is an error at its value.
+pub(crate) fn checked_lang(
+    doc: &Document,
+    lang: Option<String>,
+    config: &Config,
+    errors: &mut Vec<Diagnostic>,
+) -> String {
+    let lang = lang.unwrap_or_else(|| config.language.clone());
+    if !config::is_language_tag(&lang) {
+        errors.push(doc.key_error(
+            "lang",
+            format!("`{lang}` is not a BCP 47 language tag"),
+            "use a tag like `en`, `bn` or `bn-BD`",
+        ));
+    }
+    lang
 }
 
 /// An image `src` as written → a URL: absolute URLs stay, `/x` goes under the base path,
@@ -308,32 +289,4 @@ fn resolve_src(src: &str, page_url: &str, config: &Config) -> String {
     } else {
         format!("{page_url}{}", encode_path(src))
     }
-}
-
-/// Line and column (1-based, within `yaml`) of `needle` at or after the line of `near`.
-fn locate_text(yaml: &str, needle: &str, near: Option<(usize, usize)>) -> Option<(usize, usize)> {
-    let start_line = near.map_or(1, |(l, _)| l);
-    yaml.lines()
-        .enumerate()
-        .skip(start_line - 1)
-        .find_map(|(i, line)| {
-            line.find(needle)
-                .map(|byte| (i + 1, line[..byte].chars().count() + 1))
-        })
-}
-
-fn not_utf8(path: &Path, bytes: &[u8], e: std::str::Utf8Error) -> Diagnostic {
-    let valid = &bytes[..e.valid_up_to()];
-    let prefix = String::from_utf8_lossy(valid);
-    let (line, column) = crate::error::line_column(&prefix, prefix.len());
-    let lossy = String::from_utf8_lossy(bytes);
-    Diagnostic::error(
-        path,
-        format!(
-            "file is not valid UTF-8 (byte 0x{:02X})",
-            bytes[e.valid_up_to()]
-        ),
-    )
-    .at(&lossy, line, column)
-    .hint("save the file as UTF-8 (in most editors: File → Save with Encoding → UTF-8)")
 }

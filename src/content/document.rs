@@ -1,0 +1,147 @@
+//! One content file as text: decoding, the front matter split, and diagnostics at its keys.
+//!
+//! Articles and editions share this, so both report problems the same way.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use jiff::ZonedDateTime as Zoned;
+use jiff::tz::TimeZone;
+
+use crate::content::front_matter::{self, FieldError, Scalar};
+use crate::dates;
+use crate::error::Diagnostic;
+use crate::keys;
+
+/// A decoded content file: UTF-8, no BOM, `\n` line ends, split into front matter and body.
+pub struct Document<'a> {
+    pub path: &'a Path,
+    pub text: Cow<'a, str>,
+    yaml_start: usize,
+    yaml_end: usize,
+    body_start: usize,
+    /// Line of the file where the front matter starts.
+    yaml_line: usize,
+}
+
+impl<'a> Document<'a> {
+    /// Decodes and splits a file; a file that is not UTF-8 or has no front matter is an error.
+    pub fn parse(path: &'a Path, bytes: &'a [u8]) -> Result<Self, Diagnostic> {
+        let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(path, bytes, e))?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let text: Cow<str> = if text.contains('\r') {
+            text.replace("\r\n", "\n").into()
+        } else {
+            text.into()
+        };
+        let split = front_matter::split(&text).map_err(|e| {
+            Diagnostic::error(path, e.message)
+                .at(&text, 1, 1)
+                .hint(e.hint)
+        })?;
+        let base = text.as_ptr() as usize;
+        let yaml_start = split.yaml.as_ptr() as usize - base;
+        let body_start = split.body.as_ptr() as usize - base;
+        let (yaml_end, yaml_line) = (yaml_start + split.yaml.len(), split.yaml_line);
+        Ok(Document {
+            path,
+            yaml_start,
+            yaml_end,
+            body_start,
+            yaml_line,
+            text,
+        })
+    }
+
+    pub fn yaml(&self) -> &str {
+        &self.text[self.yaml_start..self.yaml_end]
+    }
+
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// A front-matter problem (positions inside the YAML) as a diagnostic on the file.
+    pub fn field(&self, e: FieldError) -> Diagnostic {
+        let d = if e.is_warning {
+            Diagnostic::warning(self.path, e.message)
+        } else {
+            Diagnostic::error(self.path, e.message)
+        };
+        let d = d
+            .at(&self.text, e.line + self.yaml_line - 1, e.column)
+            .width(e.width);
+        match e.hint {
+            Some(h) => d.hint(h),
+            None => d,
+        }
+    }
+
+    /// File line and column of a top-level key's value.
+    pub fn at_key(&self, key: &str) -> Option<(usize, usize)> {
+        keys::locate_key(self.yaml(), key).map(|(line, column)| (line + self.yaml_line - 1, column))
+    }
+
+    /// File line and column of `needle` at or after the line of `key` (e.g. one tag of a list).
+    pub fn at_text_after_key(&self, key: &str, needle: &str) -> Option<(usize, usize)> {
+        let from = keys::locate_key(self.yaml(), key).map_or(1, |(l, _)| l);
+        self.yaml()
+            .lines()
+            .enumerate()
+            .skip(from - 1)
+            .find_map(|(i, line)| {
+                line.find(needle)
+                    .map(|byte| (i + self.yaml_line, line[..byte].chars().count() + 1))
+            })
+    }
+
+    /// An error underlining the value of `key`.
+    pub fn key_error(
+        &self,
+        key: &str,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Diagnostic {
+        let (line, column) = self.at_key(key).unwrap_or((1, 1));
+        self.error_at(line, column, message)
+            .width(keys::value_width(&self.text, line, column))
+            .hint(hint)
+    }
+
+    pub fn error_at(&self, line: usize, column: usize, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(self.path, message).at(&self.text, line, column)
+    }
+
+    /// A required key that is missing, pointed at the opening `---`.
+    pub fn missing(&self, key: &str, example: &str) -> Diagnostic {
+        self.error_at(1, 1, format!("missing `{key}` in front matter"))
+            .width(3)
+            .hint(format!("add a line like `{example}`"))
+    }
+
+    /// Parses the date under `key`, reporting a bad one at its value.
+    pub fn date(&self, key: &str, value: &Scalar, tz: &TimeZone) -> Result<Zoned, Diagnostic> {
+        dates::parse(&value.0, tz).map_err(|message| {
+            let (line, column) = self.at_key(key).unwrap_or((1, 1));
+            self.error_at(line, column, format!("`{key}`: {message}"))
+                .width(value.0.chars().count())
+                .hint("write a date like `2023-10-20` or `2023-10-20T09:30:00+06:00`")
+        })
+    }
+}
+
+fn not_utf8(path: &Path, bytes: &[u8], e: std::str::Utf8Error) -> Diagnostic {
+    let valid = &bytes[..e.valid_up_to()];
+    let prefix = String::from_utf8_lossy(valid);
+    let (line, column) = crate::error::line_column(&prefix, prefix.len());
+    let lossy = String::from_utf8_lossy(bytes);
+    Diagnostic::error(
+        path,
+        format!(
+            "file is not valid UTF-8 (byte 0x{:02X})",
+            bytes[e.valid_up_to()]
+        ),
+    )
+    .at(&lossy, line, column)
+    .hint("save the file as UTF-8 (in most editors: File → Save with Encoding → UTF-8)")
+}

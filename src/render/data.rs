@@ -1,0 +1,339 @@
+//! Machine-readable outputs built from the model: JSON-LD, JSON Feed, the search index, and the
+//! entries of Atom feeds and the sitemap (which templates then lay out).
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::dates::DateView;
+use crate::site::Site;
+
+/// Entries in a feed.
+pub const FEED_ENTRIES: usize = 50;
+
+/// RFC 3339 of a page's date (what feeds and sitemaps want).
+pub fn rfc3339(time: &jiff::ZonedDateTime) -> String {
+    DateView::new(time, "en").iso
+}
+
+/// JSON for a `<script>` element: no `<`, `>` or `&` survives, so `</script>` cannot end it early.
+pub fn script_json(value: &Value) -> String {
+    script_json_str(&serde_json::to_string(value).unwrap_or_else(|_| "{}".to_string()))
+}
+
+/// schema.org `NewsArticle` for an article page.
+pub fn news_article(site: &Site, i: usize) -> String {
+    let page = &site.pages[i];
+    let config = &site.config;
+    let mut article = json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": page.title,
+        "url": page.permalink,
+        "mainEntityOfPage": page.permalink,
+        "datePublished": rfc3339(&page.date),
+        "dateModified": rfc3339(page.updated.as_ref().unwrap_or(&page.date)),
+        "inLanguage": page.lang,
+        "publisher": {"@type": "Organization", "name": config.title, "url": config.base_url},
+        "keywords": site.page_tags[i].iter().map(|&t| site.tags[t].name.as_str()).collect::<Vec<_>>(),
+    });
+    if let Some(summary) = &page.summary {
+        article["description"] = json!(summary);
+    }
+    if !page.authors.is_empty() {
+        article["author"] = page
+            .authors
+            .iter()
+            .map(|a| json!({"@type": "Person", "name": a}))
+            .collect();
+    } else {
+        article["author"] = json!({"@type": "Organization", "name": config.title});
+    }
+    if !page.sources.is_empty() {
+        article["citation"] = page
+            .sources
+            .iter()
+            .map(|s| match &s.url {
+                Some(url) => json!({"@type": "CreativeWork", "name": s.name, "url": url}),
+                None => json!({"@type": "CreativeWork", "name": s.name}),
+            })
+            .collect();
+    }
+    if let Some(image) = &page.image {
+        article["image"] = json!(absolute(&config.base_url, &image.src));
+    }
+    script_json(&article)
+}
+
+/// A root-relative URL made absolute against `base_url` (which may itself be `/`).
+pub fn absolute(base_url: &str, url: &str) -> String {
+    if url.contains("://") {
+        return url.to_string();
+    }
+    match base_url.split_once("://") {
+        Some((scheme, rest)) => {
+            let host = rest.split('/').next().unwrap_or(rest);
+            format!("{scheme}://{host}{url}")
+        }
+        None => url.to_string(),
+    }
+}
+
+/// One Atom entry, as `atom.xml` lays it out.
+#[derive(Serialize)]
+pub struct AtomEntry<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub url: &'a str,
+    pub published: String,
+    pub updated: String,
+    pub authors: &'a [String],
+    pub categories: Vec<&'a str>,
+    pub summary: Option<&'a str>,
+    pub content: String,
+    pub lang: &'a str,
+}
+
+/// An Atom feed, as `atom.xml` lays it out.
+#[derive(Serialize)]
+pub struct AtomFeed<'a> {
+    pub title: String,
+    pub subtitle: Option<&'a str>,
+    pub id: String,
+    pub self_url: String,
+    pub alternate_url: String,
+    pub updated: String,
+    pub language: &'a str,
+    pub entries: Vec<AtomEntry<'a>>,
+}
+
+/// Atom entries for the newest `FEED_ENTRIES` of `pages` (listed page indices, newest first).
+pub fn article_entries<'a>(site: &'a Site, pages: &[usize]) -> Vec<AtomEntry<'a>> {
+    pages
+        .iter()
+        .take(FEED_ENTRIES)
+        .map(|&i| {
+            let page = &site.pages[i];
+            AtomEntry {
+                id: &page.permalink,
+                title: &page.title,
+                url: &page.permalink,
+                published: rfc3339(&page.date),
+                updated: rfc3339(page.updated.as_ref().unwrap_or(&page.date)),
+                authors: &page.authors,
+                categories: site.page_tags[i]
+                    .iter()
+                    .map(|&t| site.tags[t].name.as_str())
+                    .collect(),
+                summary: page.summary.as_deref(),
+                content: page.content.clone(),
+                lang: &page.lang,
+            }
+        })
+        .collect()
+}
+
+/// Atom entries for the newest editions: the introduction, then the editor's list.
+pub fn edition_entries(site: &Site) -> Vec<AtomEntry<'_>> {
+    site.editions
+        .iter()
+        .enumerate()
+        .take(FEED_ENTRIES)
+        .map(|(e, edition)| {
+            let mut content = edition.intro.clone();
+            content.push_str("<ol>");
+            for item in &site.edition_items[e] {
+                let page = &site.pages[item.page];
+                content.push_str(&format!(
+                    "<li><a href=\"{}\">{}</a>",
+                    escape(&page.permalink),
+                    escape(&page.title)
+                ));
+                if let Some(note) = &item.note {
+                    content.push_str(&format!(" — {}", escape(note)));
+                }
+                content.push_str("</li>");
+            }
+            content.push_str("</ol>");
+            AtomEntry {
+                id: &edition.permalink,
+                title: &edition.title,
+                url: &edition.permalink,
+                published: rfc3339(&edition.date),
+                updated: rfc3339(edition.updated.as_ref().unwrap_or(&edition.date)),
+                authors: &[],
+                categories: edition.tags.iter().map(String::as_str).collect(),
+                summary: edition.summary.as_deref(),
+                content,
+                lang: &edition.lang,
+            }
+        })
+        .collect()
+}
+
+/// The newest of some moments as RFC 3339: a feed's own `updated`, never the build time.
+pub fn newest<'a>(times: impl Iterator<Item = &'a jiff::ZonedDateTime>) -> String {
+    times
+        .max_by_key(|t| t.timestamp())
+        .map_or_else(|| "1970-01-01T00:00:00+00:00".to_string(), rfc3339)
+}
+
+/// Escapes text for HTML or XML content and attributes.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JSON Feed 1.1 of the newest listed articles.
+pub fn json_feed(site: &Site) -> Vec<u8> {
+    let config = &site.config;
+    let items: Vec<Value> = site
+        .listed
+        .iter()
+        .take(FEED_ENTRIES)
+        .map(|&i| {
+            let page = &site.pages[i];
+            let mut item = json!({
+                "id": page.permalink,
+                "url": page.permalink,
+                "title": page.title,
+                "content_html": page.content,
+                "date_published": rfc3339(&page.date),
+                "date_modified": rfc3339(page.updated.as_ref().unwrap_or(&page.date)),
+                "language": page.lang,
+                "tags": site.page_tags[i].iter().map(|&t| site.tags[t].name.as_str()).collect::<Vec<_>>(),
+            });
+            if let Some(summary) = &page.summary {
+                item["summary"] = json!(summary);
+            }
+            if !page.authors.is_empty() {
+                item["authors"] = page.authors.iter().map(|a| json!({"name": a})).collect();
+            }
+            if let Some(image) = &page.image {
+                item["image"] = json!(absolute(&config.base_url, &image.src));
+            }
+            item
+        })
+        .collect();
+    let mut feed = json!({
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": config.title,
+        "home_page_url": config.base_url,
+        "feed_url": config.permalink("feed.json"),
+        "language": config.language,
+        "authors": [{"name": config.title}],
+        "items": items,
+    });
+    if !config.description.is_empty() {
+        feed["description"] = json!(config.description);
+    }
+    let mut bytes = serde_json::to_vec_pretty(&feed).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// One search index entry. The excerpt is indexed, not the full text, to keep the index small.
+#[derive(Serialize)]
+struct SearchEntry<'a> {
+    url: &'a str,
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<&'a str>,
+    tags: Vec<&'a str>,
+    sources: Vec<&'a str>,
+    date: String,
+    lang: &'a str,
+    /// The first paragraph, when the summary is not already that paragraph.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    text: &'a str,
+}
+
+/// The search index as JSON, and the same array as a script for `file://` use.
+pub fn search_index(site: &Site) -> (Vec<u8>, Vec<u8>) {
+    let entries: Vec<SearchEntry> = site
+        .listed
+        .iter()
+        .map(|&i| {
+            let page = &site.pages[i];
+            let text = if page.summary.as_deref() == Some(page.excerpt.as_str()) {
+                ""
+            } else {
+                page.excerpt.as_str()
+            };
+            SearchEntry {
+                url: &page.url,
+                title: &page.title,
+                summary: page.summary.as_deref(),
+                tags: site.page_tags[i]
+                    .iter()
+                    .map(|&t| site.tags[t].name.as_str())
+                    .collect(),
+                sources: page.sources.iter().map(|s| s.name.as_str()).collect(),
+                date: page.date.date().to_string(),
+                lang: &page.lang,
+                text,
+            }
+        })
+        .collect();
+    let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".to_string());
+    let script = format!(
+        "window.BRIEFING_SEARCH_INDEX = {};\n",
+        script_json_str(&json)
+    );
+    (json.into_bytes(), script.into_bytes())
+}
+
+/// Already-serialised JSON made safe inside a script (see `script_json`).
+fn script_json_str(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+/// One sitemap URL.
+#[derive(Serialize)]
+pub struct SitemapUrl {
+    pub loc: String,
+    pub lastmod: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_json_cannot_close_the_script_element() {
+        let v = json!({"headline": "</script><script>alert(1)</script> & <b>"});
+        let out = script_json(&v);
+        assert!(
+            !out.contains('<') && !out.contains('>') && !out.contains('&'),
+            "{out}"
+        );
+        let back: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn absolute_urls_keep_the_base_host() {
+        assert_eq!(
+            absolute("https://user.github.io/briefs/", "/briefs/a/b.png"),
+            "https://user.github.io/briefs/a/b.png"
+        );
+        assert_eq!(absolute("/", "/a.png"), "/a.png");
+        assert_eq!(
+            absolute("https://x.org/", "https://cdn/x.png"),
+            "https://cdn/x.png"
+        );
+    }
+}

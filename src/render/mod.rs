@@ -1,0 +1,727 @@
+//! Site → every output (pages, lists, feeds, sitemap, search index) and files to copy, handed to a sink.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+use tera::{Context, Value};
+
+use crate::config::{self, Config};
+use crate::dates::DateView;
+use crate::error::{Diagnostic, Error, Result};
+use crate::site::{Site, Term};
+use crate::templates::Templates;
+use crate::theme::FileSource;
+
+/// Where rendered outputs go: a staging folder (a build) or memory (tests, checks).
+///
+/// Rendering streams each page to the sink as soon as it is ready, so a large site never
+/// holds all of its HTML in memory at once.
+pub trait Sink: Sync {
+    /// A generated file at `path` (under output/, `/`-separated).
+    fn file(&self, path: &str, bytes: &[u8]) -> Result<()>;
+    /// A file copied as it is (static files, bundle assets).
+    fn copy(&self, path: &str, source: &FileSource) -> Result<()>;
+}
+
+/// Collects outputs in memory, keyed by path.
+#[derive(Debug, Default)]
+pub struct MemorySink(Mutex<BTreeMap<String, Vec<u8>>>);
+
+impl MemorySink {
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for MemorySink {
+    fn file(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let mut files = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        files.insert(path.to_string(), bytes.to_vec());
+        Ok(())
+    }
+    fn copy(&self, path: &str, source: &FileSource) -> Result<()> {
+        let bytes = source.bytes()?;
+        self.file(path, &bytes)
+    }
+}
+
+/// What a render produced.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RenderReport {
+    /// HTML pages rendered.
+    pub pages: usize,
+    /// Every file handed to the sink, pages and copies.
+    pub files: usize,
+}
+
+mod data;
+pub mod views;
+
+use views::*;
+
+/// What one output file is made from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Job {
+    Article(usize),
+    /// One page of a paginated list.
+    List(ListKind, usize),
+    TagIndex,
+    SourceIndex,
+    Edition(usize),
+    Archive,
+    Search,
+    NotFound,
+    Atom(FeedKind),
+    Sitemap,
+    Robots,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ListKind {
+    Home,
+    Tag(usize),
+    Source(usize),
+    Editions,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FeedKind {
+    Site,
+    Tag(usize),
+    Editions,
+}
+
+impl ListKind {
+    /// The list's folder under output/ (not encoded) and its URL path (encoded).
+    fn dir(self, site: &Site) -> (String, String) {
+        match self {
+            ListKind::Home => (String::new(), String::new()),
+            ListKind::Tag(t) => term_dir(&site.tags[t]),
+            ListKind::Source(s) => term_dir(&site.sources[s]),
+            ListKind::Editions => ("editions/".into(), "editions/".into()),
+        }
+    }
+
+    fn len(self, site: &Site) -> usize {
+        match self {
+            ListKind::Home => site.listed.len(),
+            ListKind::Tag(t) => site.tags[t].pages.len(),
+            ListKind::Source(s) => site.sources[s].pages.len(),
+            ListKind::Editions => site.editions.len(),
+        }
+    }
+}
+
+fn term_dir(term: &Term) -> (String, String) {
+    let kind = term.output_dir.split('/').next().unwrap_or("tags");
+    (
+        term.output_dir.clone(),
+        format!("{kind}/{}/", crate::slug::encode_segment(&term.slug)),
+    )
+}
+
+/// Number of pages of a list of `len` items: at least one, never an empty last one.
+fn page_count(len: usize, per_page: usize) -> usize {
+    len.div_ceil(per_page).max(1)
+}
+
+/// Page `n` (1-based) of a list in `dir`: `dir/` for the first, `dir/page/N/` after.
+fn page_path(dir: &str, n: usize) -> String {
+    if n == 1 {
+        dir.to_string()
+    } else {
+        format!("{dir}page/{n}/")
+    }
+}
+
+impl Job {
+    /// The output path, computed from the model before anything is rendered.
+    fn path(&self, site: &Site) -> String {
+        match *self {
+            Job::Article(i) => format!("{}index.html", site.pages[i].output_dir),
+            Job::List(kind, n) => format!("{}index.html", page_path(&kind.dir(site).0, n)),
+            Job::TagIndex => "tags/index.html".to_string(),
+            Job::SourceIndex => "sources/index.html".to_string(),
+            Job::Edition(e) => format!("{}index.html", site.editions[e].output_dir),
+            Job::Archive => "archive/index.html".to_string(),
+            Job::Search => "search/index.html".to_string(),
+            Job::NotFound => "404.html".to_string(),
+            Job::Atom(FeedKind::Site) => "atom.xml".to_string(),
+            Job::Atom(FeedKind::Tag(t)) => format!("{}atom.xml", site.tags[t].output_dir),
+            Job::Atom(FeedKind::Editions) => "editions/atom.xml".to_string(),
+            Job::Sitemap => "sitemap.xml".to_string(),
+            Job::Robots => "robots.txt".to_string(),
+        }
+    }
+}
+
+/// Every job of the site, in a fixed order. A site's own `static/robots.txt` replaces the
+/// generated one.
+fn jobs(site: &Site, statics: &BTreeMap<String, FileSource>) -> Vec<Job> {
+    let per_page = site.config.paginate as usize;
+    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Article).collect();
+    let mut lists = vec![ListKind::Home, ListKind::Editions];
+    lists.extend((0..site.tags.len()).map(ListKind::Tag));
+    lists.extend((0..site.sources.len()).map(ListKind::Source));
+    for kind in lists {
+        jobs.extend((1..=page_count(kind.len(site), per_page)).map(|n| Job::List(kind, n)));
+    }
+    jobs.extend((0..site.editions.len()).map(Job::Edition));
+    jobs.extend([
+        Job::TagIndex,
+        Job::SourceIndex,
+        Job::Archive,
+        Job::Search,
+        Job::NotFound,
+        Job::Atom(FeedKind::Site),
+        Job::Atom(FeedKind::Editions),
+        Job::Sitemap,
+    ]);
+    if !statics.contains_key("robots.txt") {
+        jobs.push(Job::Robots);
+    }
+    jobs.extend((0..site.tags.len()).map(|t| Job::Atom(FeedKind::Tag(t))));
+    jobs
+}
+
+/// Data shared by every job, built once per render.
+struct Shared<'a> {
+    site: &'a Site,
+    templates: &'a Templates,
+    /// Each page's summary, serialised once and shared (cheap Arc clones) by every list.
+    summaries: Vec<Value>,
+    editions: Vec<Value>,
+    tags: Value,
+    sources: Value,
+}
+
+/// Renders every output in parallel into `sink`. Problems are collected (one per distinct place).
+pub fn render(
+    site: &Site,
+    templates: &mut Templates,
+    statics: &BTreeMap<String, FileSource>,
+    sink: &dyn Sink,
+) -> Result<RenderReport> {
+    let config = &site.config;
+    let unknown = unknown_templates(site, templates);
+    if !unknown.is_empty() {
+        return Err(Error::Diagnostics(unknown));
+    }
+    let jobs = jobs(site, statics);
+    let paths: Vec<String> = jobs.iter().map(|j| j.path(site)).collect();
+    let copies = copies(site, statics);
+    let mut data_paths: Vec<String> = ["feed.json", "search-index.json", "search-index.js"]
+        .map(String::from)
+        .to_vec();
+    data_paths.extend(paths.iter().cloned());
+    let collisions = collisions(&config.root, &data_paths, &copies);
+    if !collisions.is_empty() {
+        return Err(Error::Diagnostics(collisions));
+    }
+
+    {
+        let global = templates.tera.global_context();
+        global.insert("site", &SiteView::new(config));
+        global.insert(
+            "generator",
+            &format!("briefing {}", env!("CARGO_PKG_VERSION")),
+        );
+    }
+    let templates = &*templates;
+    let shared = Shared {
+        site,
+        templates,
+        summaries: (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| Value::from_serializable(&SummaryView::new(site, i)))
+            .collect(),
+        editions: (0..site.editions.len())
+            .map(|e| Value::from_serializable(&EditionSummary::new(site, e)))
+            .collect(),
+        tags: Value::from_serializable(&site.tags.iter().map(TermView::from).collect::<Vec<_>>()),
+        sources: Value::from_serializable(
+            &site.sources.iter().map(TermView::from).collect::<Vec<_>>(),
+        ),
+    };
+
+    let results: Vec<Result<()>> = jobs
+        .par_iter()
+        .zip(paths.par_iter())
+        .map(|(job, path)| {
+            let bytes = shared.render_job(*job, path)?;
+            sink.file(path, &bytes)
+        })
+        .collect();
+
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    for r in results {
+        match r {
+            Ok(()) => {}
+            // The same template bug breaks many pages: report it once.
+            Err(Error::Diagnostics(ds)) => {
+                for d in ds {
+                    if !errors.iter().any(|e| same_place(e, &d)) {
+                        errors.push(d);
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Diagnostics(errors));
+    }
+    sink.file("feed.json", &data::json_feed(site))?;
+    let (index, script) = data::search_index(site);
+    sink.file("search-index.json", &index)?;
+    sink.file("search-index.js", &script)?;
+    copies
+        .par_iter()
+        .map(|(path, source)| sink.copy(path, source))
+        .collect::<Result<()>>()?;
+    Ok(RenderReport {
+        pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
+        files: paths.len() + 3 + copies.len(),
+    })
+}
+
+impl Shared<'_> {
+    fn render_job(&self, job: Job, path: &str) -> Result<Vec<u8>> {
+        let site = self.site;
+        let config = &site.config;
+        let mut ctx = Context::new();
+        // Defaults every page has; jobs override what is theirs.
+        ctx.insert("lang", &config.language);
+        ctx.insert("dir", config::direction(&config.language));
+        ctx.insert("paginator", &None::<()>);
+        ctx.insert("feeds", &self.site_feeds());
+        let canonical = config.permalink(&path_url(path));
+        ctx.insert("canonical", &canonical);
+        let mut meta = Meta {
+            title: &config.title,
+            description: &config.description,
+            kind: "website",
+            image: None,
+            image_alt: None,
+            locale: &config.language,
+        };
+        let template: &str = match job {
+            Job::Article(i) => {
+                let page = &site.pages[i];
+                let view = self.article_view(i);
+                ctx.insert("page", &view);
+                ctx.insert("lang", &page.lang);
+                ctx.insert("dir", config::direction(&page.lang));
+                meta = Meta {
+                    title: &page.title,
+                    description: page.summary.as_deref().unwrap_or(&config.description),
+                    kind: "article",
+                    image: page
+                        .image
+                        .as_ref()
+                        .map(|img| data::absolute(&config.base_url, &img.src)),
+                    image_alt: page.image.as_ref().and_then(|img| img.alt.as_deref()),
+                    locale: &page.lang,
+                };
+                page.template.as_ref().map_or("article.html", |t| &t.name)
+            }
+            Job::List(kind, n) => {
+                let per_page = config.paginate as usize;
+                let (dir, encoded) = kind.dir(site);
+                let total = page_count(kind.len(site), per_page);
+                ctx.insert("paginator", &paginator(config, &encoded, n, total));
+                let range = (n - 1) * per_page..(n * per_page).min(kind.len(site));
+                let _ = dir;
+                match kind {
+                    ListKind::Home => {
+                        let pages: Vec<Value> = site.listed[range]
+                            .iter()
+                            .map(|&i| self.summaries[i].clone())
+                            .collect();
+                        ctx.insert_value("pages", Value::from(pages));
+                        ctx.insert_value("tags", self.tags.clone());
+                        if n == 1 && !site.editions.is_empty() {
+                            ctx.insert("edition", &EditionView::new(site, 0));
+                        } else {
+                            ctx.insert("edition", &None::<()>);
+                        }
+                        "index.html"
+                    }
+                    ListKind::Tag(t) | ListKind::Source(t) => {
+                        let is_tag = matches!(kind, ListKind::Tag(_));
+                        let term = if is_tag {
+                            &site.tags[t]
+                        } else {
+                            &site.sources[t]
+                        };
+                        let pages: Vec<Value> = term.pages[range]
+                            .iter()
+                            .map(|&i| self.summaries[i].clone())
+                            .collect();
+                        ctx.insert_value("pages", Value::from(pages));
+                        meta.title = &term.name;
+                        if is_tag {
+                            ctx.insert("tag", &TermView::from(term));
+                            let feed_url = config.url(&format!("{encoded}atom.xml"));
+                            ctx.insert("feed_url", &feed_url);
+                            let mut feeds = self.site_feeds();
+                            feeds.push(FeedLink {
+                                title: format!("{} — {}", term.name, config.title),
+                                url: feed_url,
+                                kind: "application/atom+xml",
+                            });
+                            ctx.insert("feeds", &feeds);
+                            "tag.html"
+                        } else {
+                            ctx.insert("source", &TermView::from(term));
+                            "source.html"
+                        }
+                    }
+                    ListKind::Editions => {
+                        ctx.insert_value("editions", Value::from(self.editions[range].to_vec()));
+                        "editions.html"
+                    }
+                }
+            }
+            Job::TagIndex => {
+                ctx.insert_value("tags", self.tags.clone());
+                "tags.html"
+            }
+            Job::SourceIndex => {
+                ctx.insert_value("sources", self.sources.clone());
+                "sources.html"
+            }
+            Job::Edition(e) => {
+                let edition = &site.editions[e];
+                ctx.insert("edition", &EditionView::new(site, e));
+                ctx.insert("lang", &edition.lang);
+                ctx.insert("dir", config::direction(&edition.lang));
+                meta.title = &edition.title;
+                meta.description = edition.summary.as_deref().unwrap_or(&config.description);
+                meta.locale = &edition.lang;
+                "edition.html"
+            }
+            Job::Archive => {
+                ctx.insert("years", &self.archive());
+                "archive.html"
+            }
+            Job::Search => "search.html",
+            Job::NotFound => {
+                ctx.insert("canonical", &None::<()>);
+                "404.html"
+            }
+            Job::Atom(kind) => {
+                ctx.insert("feed", &self.atom(kind));
+                "atom.xml"
+            }
+            Job::Sitemap => {
+                ctx.insert("urls", &self.sitemap());
+                "sitemap.xml"
+            }
+            Job::Robots => {
+                ctx.insert("sitemap_url", &config.permalink("sitemap.xml"));
+                "robots.txt"
+            }
+        };
+        ctx.insert("description", meta.description);
+        ctx.insert(
+            "og",
+            &OpenGraph {
+                kind: meta.kind,
+                title: meta.title,
+                description: meta.description,
+                url: canonical.clone(),
+                image: meta.image,
+                image_alt: meta.image_alt,
+                locale: meta.locale,
+            },
+        );
+        render_one(self.templates, template, path, &ctx)
+    }
+
+    fn site_feeds(&self) -> Vec<FeedLink> {
+        let config = &self.site.config;
+        vec![
+            FeedLink {
+                title: config.title.clone(),
+                url: config.url("atom.xml"),
+                kind: "application/atom+xml",
+            },
+            FeedLink {
+                title: config.title.clone(),
+                url: config.url("feed.json"),
+                kind: "application/feed+json",
+            },
+        ]
+    }
+
+    fn article_view(&self, i: usize) -> ArticleView<'_> {
+        let site = self.site;
+        let page = &site.pages[i];
+        let neighbour = |j: usize| {
+            site.pages.get(j).map(|p| Neighbour {
+                title: &p.title,
+                url: &p.url,
+                lang: &p.lang,
+                dir: config::direction(&p.lang),
+            })
+        };
+        ArticleView {
+            summary: SummaryView::new(site, i),
+            content: &page.content,
+            toc: &page.toc,
+            extra: &page.extra,
+            newer: i.checked_sub(1).and_then(neighbour),
+            older: neighbour(i + 1),
+            editions: site.page_editions[i]
+                .iter()
+                .map(|&e| {
+                    let edition = &site.editions[e];
+                    EditionLink {
+                        title: &edition.title,
+                        url: &edition.url,
+                        date: DateView::new(&edition.date, &edition.lang),
+                    }
+                })
+                .collect(),
+            related: site.related[i]
+                .iter()
+                .map(|&q| SummaryView::new(site, q))
+                .collect(),
+            json_ld: data::news_article(site, i),
+        }
+    }
+
+    fn archive(&self) -> Vec<YearView<'_>> {
+        let site = self.site;
+        crate::site::archive(site)
+            .into_iter()
+            .map(|(year, months)| YearView {
+                year,
+                months: months
+                    .into_iter()
+                    .map(|(month, pages)| MonthView {
+                        month,
+                        name: crate::dates::month_name(month, &site.config.language).to_string(),
+                        pages: pages
+                            .into_iter()
+                            .map(|i| SummaryView::new(site, i))
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    fn atom(&self, kind: FeedKind) -> data::AtomFeed<'_> {
+        let site = self.site;
+        let config = &site.config;
+        let (title, self_path, alternate, entries) = match kind {
+            FeedKind::Site => (
+                config.title.clone(),
+                "atom.xml".to_string(),
+                String::new(),
+                data::article_entries(site, &site.listed),
+            ),
+            FeedKind::Tag(t) => {
+                let tag = &site.tags[t];
+                let (_, encoded) = term_dir(tag);
+                (
+                    format!("{} — {}", tag.name, config.title),
+                    format!("{encoded}atom.xml"),
+                    encoded,
+                    data::article_entries(site, &tag.pages),
+                )
+            }
+            FeedKind::Editions => (
+                format!("Editions — {}", config.title),
+                "editions/atom.xml".to_string(),
+                "editions/".to_string(),
+                data::edition_entries(site),
+            ),
+        };
+        let updated = match kind {
+            FeedKind::Editions => data::newest(
+                site.editions
+                    .iter()
+                    .map(|e| e.updated.as_ref().unwrap_or(&e.date)),
+            ),
+            FeedKind::Site => data::newest(self.listed_times(&site.listed)),
+            FeedKind::Tag(t) => data::newest(self.listed_times(&site.tags[t].pages)),
+        };
+        data::AtomFeed {
+            title,
+            subtitle: Some(config.description.as_str()).filter(|d| !d.is_empty()),
+            id: config.permalink(&self_path),
+            self_url: config.permalink(&self_path),
+            alternate_url: config.permalink(&alternate),
+            updated,
+            language: &config.language,
+            entries,
+        }
+    }
+
+    fn listed_times<'a>(
+        &'a self,
+        pages: &'a [usize],
+    ) -> impl Iterator<Item = &'a jiff::ZonedDateTime> {
+        pages
+            .iter()
+            .take(data::FEED_ENTRIES)
+            .map(|&i| &self.site.pages[i])
+            .map(|p| p.updated.as_ref().unwrap_or(&p.date))
+    }
+
+    /// Every HTML page worth indexing, with `lastmod` where the page has a date.
+    fn sitemap(&self) -> Vec<data::SitemapUrl> {
+        let site = self.site;
+        let config = &site.config;
+        let lastmod = |t: Option<&jiff::ZonedDateTime>| t.map(data::rfc3339);
+        let newest_of = |pages: &[usize]| {
+            pages
+                .first()
+                .map(|&i| &site.pages[i])
+                .map(|p| p.updated.as_ref().unwrap_or(&p.date))
+        };
+        let mut urls = Vec::new();
+        for job in jobs(site, &BTreeMap::new()) {
+            let (path, modified) = match job {
+                Job::Article(i) => {
+                    let p = &site.pages[i];
+                    (
+                        job.path(site),
+                        lastmod(Some(p.updated.as_ref().unwrap_or(&p.date))),
+                    )
+                }
+                Job::Edition(e) => {
+                    let ed = &site.editions[e];
+                    (
+                        job.path(site),
+                        lastmod(Some(ed.updated.as_ref().unwrap_or(&ed.date))),
+                    )
+                }
+                Job::List(ListKind::Home, 1) => (job.path(site), lastmod(newest_of(&site.listed))),
+                Job::List(ListKind::Tag(t), 1) => {
+                    (job.path(site), lastmod(newest_of(&site.tags[t].pages)))
+                }
+                Job::List(ListKind::Source(s), 1) => {
+                    (job.path(site), lastmod(newest_of(&site.sources[s].pages)))
+                }
+                Job::List(..) | Job::TagIndex | Job::SourceIndex | Job::Archive => {
+                    (job.path(site), None)
+                }
+                Job::Search | Job::NotFound | Job::Atom(_) | Job::Sitemap | Job::Robots => continue,
+            };
+            urls.push(data::SitemapUrl {
+                loc: config.permalink(&path_url(&path)),
+                lastmod: modified,
+            });
+        }
+        urls
+    }
+}
+
+/// The folder URL of an `index.html` output path, percent-encoded (`tags/x/index.html` → `tags/x/`).
+fn path_url(path: &str) -> String {
+    crate::slug::encode_path(path.strip_suffix("index.html").unwrap_or(path))
+}
+
+struct Meta<'a> {
+    title: &'a str,
+    description: &'a str,
+    kind: &'static str,
+    image: Option<String>,
+    image_alt: Option<&'a str>,
+    locale: &'a str,
+}
+
+fn paginator(config: &Config, encoded_dir: &str, number: usize, total: usize) -> Paginator {
+    let url = |n: usize| config.url(&page_path(encoded_dir, n));
+    Paginator {
+        number,
+        total,
+        previous: (number > 1).then(|| url(number - 1)),
+        next: (number < total).then(|| url(number + 1)),
+        pages: (1..=total)
+            .map(|n| PaginatorLink {
+                number: n,
+                url: url(n),
+                current: n == number,
+            })
+            .collect(),
+    }
+}
+
+fn render_one(templates: &Templates, template: &str, path: &str, ctx: &Context) -> Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(16 * 1024);
+    templates
+        .tera
+        .render_to(template, ctx, &mut bytes)
+        .map_err(|e| Error::one(templates.diagnostic(&e, &format!(" (while rendering {path})"))))?;
+    Ok(bytes)
+}
+
+fn same_place(a: &Diagnostic, b: &Diagnostic) -> bool {
+    a.path == b.path && a.line == b.line && a.column == b.column
+}
+
+fn unknown_templates(site: &Site, templates: &Templates) -> Vec<Diagnostic> {
+    site.pages
+        .iter()
+        .filter_map(|p| p.template.as_ref())
+        .filter(|t| !templates.contains(&t.name))
+        .map(|t| {
+            let mut d = t.at.clone();
+            d.message = format!("unknown template `{}`", t.name);
+            d.hint(templates.suggest(&t.name))
+        })
+        .collect()
+}
+
+/// Static files and bundle assets, copied as they are.
+fn copies(site: &Site, statics: &BTreeMap<String, FileSource>) -> Vec<(String, FileSource)> {
+    let mut copies: Vec<(String, FileSource)> = statics
+        .iter()
+        .map(|(path, source)| (path.clone(), source.clone()))
+        .collect();
+    for page in &site.pages {
+        for (abs, rel) in &page.file.assets {
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            copies.push((
+                format!("{}{rel}", page.output_dir),
+                FileSource::Disk(abs.clone()),
+            ));
+        }
+    }
+    copies.sort_by(|a, b| a.0.cmp(&b.0));
+    copies
+}
+
+/// A static file or asset that would overwrite a generated file is an error naming both.
+fn collisions(
+    root: &std::path::Path,
+    generated: &[String],
+    copies: &[(String, FileSource)],
+) -> Vec<Diagnostic> {
+    let generated: HashSet<&str> = generated.iter().map(String::as_str).collect();
+    copies
+        .iter()
+        .filter(|(p, _)| generated.contains(p.as_str()))
+        .map(|(p, source)| {
+            let from = match source {
+                FileSource::Disk(path) => path
+                    .strip_prefix(root)
+                    .unwrap_or(path)
+                    .display()
+                    .to_string(),
+                FileSource::Embedded(_) => format!("[built-in theme]/static/{p}"),
+            };
+            Diagnostic::error(
+                std::path::Path::new(&from),
+                format!("would overwrite the generated file {p}"),
+            )
+            .hint("rename or remove the file")
+        })
+        .collect()
+}

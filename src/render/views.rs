@@ -1,0 +1,325 @@
+//! What templates see: plain serialisable views over the site model, built once per output.
+
+use serde::Serialize;
+
+use crate::config::{self, Config};
+use crate::content::Image;
+use crate::dates::DateView;
+use crate::markdown::TocEntry;
+use crate::site::{Site, Term};
+
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub language: &'a str,
+    pub dir: &'a str,
+    pub base_url: &'a str,
+    pub root: &'a str,
+    pub home_url: String,
+    pub tags_url: String,
+    pub sources_url: String,
+    pub editions_url: String,
+    pub archive_url: String,
+    pub search_url: String,
+    pub atom_url: String,
+    pub json_feed_url: String,
+    pub search_index_url: String,
+}
+
+impl<'a> SiteView<'a> {
+    pub fn new(config: &'a Config) -> Self {
+        SiteView {
+            title: &config.title,
+            description: &config.description,
+            language: &config.language,
+            dir: config::direction(&config.language),
+            base_url: &config.base_url,
+            root: &config.base_path,
+            home_url: config.url(""),
+            tags_url: config.url("tags/"),
+            sources_url: config.url("sources/"),
+            editions_url: config.url("editions/"),
+            archive_url: config.url("archive/"),
+            search_url: config.url("search/"),
+            atom_url: config.url("atom.xml"),
+            json_feed_url: config.url("feed.json"),
+            search_index_url: config.url("search-index.json"),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct TermLink<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub url: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct TermView<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub url: &'a str,
+    pub count: usize,
+    pub external_url: Option<&'a str>,
+}
+
+impl<'a> From<&'a Term> for TermView<'a> {
+    fn from(t: &'a Term) -> Self {
+        TermView {
+            name: &t.name,
+            slug: &t.slug,
+            url: &t.url,
+            count: t.pages.len(),
+            external_url: t.external_url.as_deref(),
+        }
+    }
+}
+
+/// A source as an article cites it: the outlet's name and address, and our page for it.
+#[derive(Serialize)]
+pub struct SourceLink<'a> {
+    pub name: &'a str,
+    pub url: Option<&'a str>,
+    pub page_url: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct SummaryView<'a> {
+    pub title: &'a str,
+    pub slug: &'a str,
+    pub url: &'a str,
+    pub permalink: &'a str,
+    pub lang: &'a str,
+    pub dir: &'static str,
+    pub summary: Option<&'a str>,
+    pub description: &'a str,
+    pub date: DateView,
+    pub updated: Option<DateView>,
+    pub tags: Vec<TermLink<'a>>,
+    pub sources: Vec<SourceLink<'a>>,
+    pub authors: &'a [String],
+    pub reading_minutes: usize,
+    pub word_count: usize,
+    pub image: Option<&'a Image>,
+    pub expired: bool,
+}
+
+impl<'a> SummaryView<'a> {
+    pub fn new(site: &'a Site, i: usize) -> Self {
+        let page = &site.pages[i];
+        let now = site.config.now;
+        SummaryView {
+            title: &page.title,
+            slug: &page.slug,
+            url: &page.url,
+            permalink: &page.permalink,
+            lang: &page.lang,
+            dir: config::direction(&page.lang),
+            summary: page.summary.as_deref(),
+            description: page.summary.as_deref().unwrap_or(&site.config.description),
+            date: DateView::new(&page.date, &page.lang),
+            updated: page.updated.as_ref().map(|u| DateView::new(u, &page.lang)),
+            tags: site.page_tags[i]
+                .iter()
+                .map(|&t| term_link(&site.tags[t]))
+                .collect(),
+            sources: page
+                .sources
+                .iter()
+                .zip(&site.page_sources[i])
+                .map(|(s, &t)| SourceLink {
+                    name: &s.name,
+                    url: s.url.as_deref(),
+                    page_url: &site.sources[t].url,
+                })
+                .collect(),
+            authors: &page.authors,
+            reading_minutes: page.reading_minutes,
+            word_count: page.word_count,
+            image: page.image.as_ref(),
+            expired: page.expires.as_ref().is_some_and(|e| e.timestamp() <= now),
+        }
+    }
+}
+
+pub fn term_link(t: &Term) -> TermLink<'_> {
+    TermLink {
+        name: &t.name,
+        slug: &t.slug,
+        url: &t.url,
+    }
+}
+
+#[derive(Serialize)]
+pub struct Neighbour<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    pub lang: &'a str,
+    pub dir: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct EditionLink<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    pub date: DateView,
+}
+
+#[derive(Serialize)]
+pub struct ArticleView<'a> {
+    #[serde(flatten)]
+    pub summary: SummaryView<'a>,
+    pub content: &'a str,
+    pub toc: &'a [TocEntry],
+    pub extra: &'a serde_json::Map<String, serde_json::Value>,
+    pub newer: Option<Neighbour<'a>>,
+    pub older: Option<Neighbour<'a>>,
+    pub editions: Vec<EditionLink<'a>>,
+    pub related: Vec<SummaryView<'a>>,
+    pub json_ld: String,
+}
+
+#[derive(Serialize)]
+pub struct EditionSummary<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    pub date: DateView,
+    pub summary: Option<&'a str>,
+    pub count: usize,
+}
+
+impl<'a> EditionSummary<'a> {
+    pub fn new(site: &'a Site, e: usize) -> Self {
+        let edition = &site.editions[e];
+        EditionSummary {
+            title: &edition.title,
+            url: &edition.url,
+            date: DateView::new(&edition.date, &edition.lang),
+            summary: edition.summary.as_deref(),
+            count: site.edition_items[e].len(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct ItemView<'a> {
+    pub page: SummaryView<'a>,
+    pub note: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct EditionView<'a> {
+    pub title: &'a str,
+    pub slug: &'a str,
+    pub url: &'a str,
+    pub permalink: &'a str,
+    pub lang: &'a str,
+    pub date: DateView,
+    pub updated: Option<DateView>,
+    pub summary: Option<&'a str>,
+    pub tags: Vec<TermLink<'a>>,
+    pub intro: &'a str,
+    pub items: Vec<ItemView<'a>>,
+    pub newer: Option<Neighbour<'a>>,
+    pub older: Option<Neighbour<'a>>,
+}
+
+impl<'a> EditionView<'a> {
+    pub fn new(site: &'a Site, e: usize) -> Self {
+        let edition = &site.editions[e];
+        let neighbour = |j: usize| {
+            site.editions.get(j).map(|n| Neighbour {
+                title: &n.title,
+                url: &n.url,
+                lang: &n.lang,
+                dir: config::direction(&n.lang),
+            })
+        };
+        let tag_index: std::collections::HashMap<&str, &Term> =
+            site.tags.iter().map(|t| (t.slug.as_str(), t)).collect();
+        EditionView {
+            title: &edition.title,
+            slug: &edition.slug,
+            url: &edition.url,
+            permalink: &edition.permalink,
+            lang: &edition.lang,
+            date: DateView::new(&edition.date, &edition.lang),
+            updated: edition
+                .updated
+                .as_ref()
+                .map(|u| DateView::new(u, &edition.lang)),
+            summary: edition.summary.as_deref(),
+            // An edition's tags link only to tags that have pages (i.e. some article uses them).
+            tags: edition
+                .tags
+                .iter()
+                .filter_map(|t| {
+                    tag_index
+                        .get(crate::slug::slugify(t).as_str())
+                        .map(|t| term_link(t))
+                })
+                .collect(),
+            intro: &edition.intro,
+            items: site.edition_items[e]
+                .iter()
+                .map(|item| ItemView {
+                    page: SummaryView::new(site, item.page),
+                    note: item.note.as_deref(),
+                })
+                .collect(),
+            newer: e.checked_sub(1).and_then(neighbour),
+            older: neighbour(e + 1),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct Paginator {
+    pub number: usize,
+    pub total: usize,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    pub pages: Vec<PaginatorLink>,
+}
+
+#[derive(Serialize)]
+pub struct PaginatorLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+#[derive(Serialize)]
+pub struct FeedLink {
+    pub title: String,
+    pub url: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct OpenGraph<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub url: String,
+    pub image: Option<String>,
+    pub image_alt: Option<&'a str>,
+    pub locale: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct MonthView<'a> {
+    pub month: i8,
+    pub name: String,
+    pub pages: Vec<SummaryView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct YearView<'a> {
+    pub year: i16,
+    pub months: Vec<MonthView<'a>>,
+}
