@@ -129,7 +129,7 @@ pub fn assemble(
                         note: entry.note.clone(),
                     });
                 }
-                None => errors.push(unknown_entry(entry, &hidden_drafts, &future, &by_slug)),
+                None => errors.push(unknown_entry(entry, &hidden_drafts, &future, &by_slug, &pages)),
             }
         }
         edition_items.push(items);
@@ -187,6 +187,7 @@ fn unknown_entry(
     drafts: &HashSet<String>,
     future: &HashSet<String>,
     by_slug: &HashMap<&str, usize>,
+    pages: &[Page],
 ) -> Diagnostic {
     let mut d = entry.at.clone();
     let slug = &entry.slug;
@@ -199,6 +200,14 @@ fn unknown_entry(
         return d.hint("build with --future, or take it out of this edition until it is published");
     }
     d.message = format!("no article has the slug `{slug}`");
+    // Editors often write the file name; say which slug that file has.
+    if let Some(page) = pages.iter().find(|p| p.file.stem == *slug) {
+        return d.hint(format!(
+            "{} has the slug `{}`; use that",
+            page.file.display.display(),
+            page.slug
+        ));
+    }
     // Only on this error path: a scan over every slug is fine here.
     let candidates: Vec<&str> = by_slug.keys().copied().collect();
     let nearest = candidates

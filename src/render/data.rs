@@ -107,7 +107,9 @@ pub struct AtomFeed<'a> {
 }
 
 /// Atom entries for the newest `FEED_ENTRIES` of `pages` (listed page indices, newest first).
-pub fn article_entries<'a>(site: &'a Site, pages: &[usize]) -> Vec<AtomEntry<'a>> {
+/// `full` puts each article's whole text in the feed; otherwise entries carry the summary only
+/// (tag feeds: hundreds of them with full text would outweigh the site itself).
+pub fn article_entries<'a>(site: &'a Site, pages: &[usize], full: bool) -> Vec<AtomEntry<'a>> {
     pages
         .iter()
         .take(FEED_ENTRIES)
@@ -125,7 +127,7 @@ pub fn article_entries<'a>(site: &'a Site, pages: &[usize]) -> Vec<AtomEntry<'a>
                     .map(|&t| site.tags[t].name.as_str())
                     .collect(),
                 summary: page.summary.as_deref(),
-                content: page.content.clone(),
+                content: if full { page.content.clone() } else { String::new() },
                 lang: &page.lang,
             }
         })

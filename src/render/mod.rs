@@ -522,7 +522,7 @@ impl Shared<'_> {
                 config.title.clone(),
                 "atom.xml".to_string(),
                 String::new(),
-                data::article_entries(site, &site.listed),
+                data::article_entries(site, &site.listed, true),
             ),
             FeedKind::Tag(t) => {
                 let tag = &site.tags[t];
@@ -531,7 +531,7 @@ impl Shared<'_> {
                     format!("{} — {}", tag.name, config.title),
                     format!("{encoded}atom.xml"),
                     encoded,
-                    data::article_entries(site, &tag.pages),
+                    data::article_entries(site, &tag.pages, false),
                 )
             }
             FeedKind::Editions => (
