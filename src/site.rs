@@ -129,7 +129,13 @@ pub fn assemble(
                         note: entry.note.clone(),
                     });
                 }
-                None => errors.push(unknown_entry(entry, &hidden_drafts, &future, &by_slug, &pages)),
+                None => errors.push(unknown_entry(
+                    entry,
+                    &hidden_drafts,
+                    &future,
+                    &by_slug,
+                    &pages,
+                )),
             }
         }
         edition_items.push(items);

@@ -127,7 +127,11 @@ pub fn article_entries<'a>(site: &'a Site, pages: &[usize], full: bool) -> Vec<A
                     .map(|&t| site.tags[t].name.as_str())
                     .collect(),
                 summary: page.summary.as_deref(),
-                content: if full { page.content.clone() } else { String::new() },
+                content: if full {
+                    page.content.clone()
+                } else {
+                    String::new()
+                },
                 lang: &page.lang,
             }
         })

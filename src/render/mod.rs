@@ -309,8 +309,7 @@ impl Shared<'_> {
         let template: &str = match job {
             Job::Article(i) => {
                 let page = &site.pages[i];
-                let view = self.article_view(i);
-                ctx.insert("page", &view);
+                ctx.insert_value("page", self.article_value(i));
                 ctx.insert("lang", &page.lang);
                 ctx.insert("dir", config::direction(&page.lang));
                 meta = Meta {
@@ -403,7 +402,7 @@ impl Shared<'_> {
                 "edition.html"
             }
             Job::Archive => {
-                ctx.insert("years", &self.archive());
+                ctx.insert_value("years", self.archive());
                 "archive.html"
             }
             Job::Search => "search.html",
@@ -456,7 +455,9 @@ impl Shared<'_> {
         ]
     }
 
-    fn article_view(&self, i: usize) -> ArticleView<'_> {
+    /// The article's `page`: its cached summary plus what only the article page shows.
+    /// Built by extending the summary map, so related articles reuse cached summaries too.
+    fn article_value(&self, i: usize) -> Value {
         let site = self.site;
         let page = &site.pages[i];
         let neighbour = |j: usize| {
@@ -467,51 +468,64 @@ impl Shared<'_> {
                 dir: config::direction(&p.lang),
             })
         };
-        ArticleView {
-            summary: SummaryView::new(site, i),
-            content: &page.content,
-            toc: &page.toc,
-            extra: &page.extra,
-            newer: i.checked_sub(1).and_then(neighbour),
-            older: neighbour(i + 1),
-            editions: site.page_editions[i]
-                .iter()
-                .map(|&e| {
-                    let edition = &site.editions[e];
-                    EditionLink {
-                        title: &edition.title,
-                        url: &edition.url,
-                        date: DateView::new(&edition.date, &edition.lang),
-                    }
-                })
-                .collect(),
-            related: site.related[i]
-                .iter()
-                .map(|&q| SummaryView::new(site, q))
-                .collect(),
-            json_ld: data::news_article(site, i),
-        }
+        let editions: Vec<EditionLink> = site.page_editions[i]
+            .iter()
+            .map(|&e| {
+                let edition = &site.editions[e];
+                EditionLink {
+                    title: &edition.title,
+                    url: &edition.url,
+                    date: DateView::new(&edition.date, &edition.lang),
+                }
+            })
+            .collect();
+        let related: Vec<Value> = site.related[i]
+            .iter()
+            .map(|&q| self.summaries[q].clone())
+            .collect();
+        extend(
+            &self.summaries[i],
+            [
+                ("content", Value::safe_string(&page.content)),
+                ("toc", Value::from_serializable(&page.toc)),
+                ("extra", Value::from_serializable(&page.extra)),
+                (
+                    "newer",
+                    Value::from_serializable(&i.checked_sub(1).and_then(neighbour)),
+                ),
+                ("older", Value::from_serializable(&neighbour(i + 1))),
+                ("editions", Value::from_serializable(&editions)),
+                ("related", Value::from(related)),
+                ("json_ld", Value::safe_string(&data::news_article(site, i))),
+            ],
+        )
     }
 
-    fn archive(&self) -> Vec<YearView<'_>> {
+    /// Years and months of listed articles, each article its cached summary.
+    fn archive(&self) -> Value {
         let site = self.site;
-        crate::site::archive(site)
+        let years: Vec<Value> = crate::site::archive(site)
             .into_iter()
-            .map(|(year, months)| YearView {
-                year,
-                months: months
+            .map(|(year, months)| {
+                let months: Vec<Value> = months
                     .into_iter()
-                    .map(|(month, pages)| MonthView {
-                        month,
-                        name: crate::dates::month_name(month, &site.config.language).to_string(),
-                        pages: pages
+                    .map(|(month, pages)| {
+                        let name = crate::dates::month_name(month, &site.config.language);
+                        let pages: Vec<Value> = pages
                             .into_iter()
-                            .map(|i| SummaryView::new(site, i))
-                            .collect(),
+                            .map(|i| self.summaries[i].clone())
+                            .collect();
+                        object([
+                            ("month", Value::from(month)),
+                            ("name", Value::from(name)),
+                            ("pages", Value::from(pages)),
+                        ])
                     })
-                    .collect(),
+                    .collect();
+                object([("year", Value::from(year)), ("months", Value::from(months))])
             })
-            .collect()
+            .collect();
+        Value::from(years)
     }
 
     fn atom(&self, kind: FeedKind) -> data::AtomFeed<'_> {
@@ -620,6 +634,24 @@ impl Shared<'_> {
         }
         urls
     }
+}
+
+/// A template map from fixed keys.
+fn object<const N: usize>(pairs: [(&'static str, Value); N]) -> Value {
+    let mut map = tera::Map::default();
+    for (key, value) in pairs {
+        map.insert(key.into(), value);
+    }
+    Value::from(map)
+}
+
+/// A copy of the map `base` (values are shared, not copied) with more keys.
+fn extend<const N: usize>(base: &Value, pairs: [(&'static str, Value); N]) -> Value {
+    let mut map = base.as_map().cloned().unwrap_or_default();
+    for (key, value) in pairs {
+        map.insert(key.into(), value);
+    }
+    Value::from(map)
 }
 
 /// The folder URL of an `index.html` output path, percent-encoded (`tags/x/index.html` → `tags/x/`).

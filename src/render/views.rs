@@ -5,7 +5,6 @@ use serde::Serialize;
 use crate::config::{self, Config};
 use crate::content::Image;
 use crate::dates::DateView;
-use crate::markdown::TocEntry;
 use crate::site::{Site, Term};
 
 #[derive(Serialize)]
@@ -168,20 +167,6 @@ pub struct EditionLink<'a> {
 }
 
 #[derive(Serialize)]
-pub struct ArticleView<'a> {
-    #[serde(flatten)]
-    pub summary: SummaryView<'a>,
-    pub content: &'a str,
-    pub toc: &'a [TocEntry],
-    pub extra: &'a serde_json::Map<String, serde_json::Value>,
-    pub newer: Option<Neighbour<'a>>,
-    pub older: Option<Neighbour<'a>>,
-    pub editions: Vec<EditionLink<'a>>,
-    pub related: Vec<SummaryView<'a>>,
-    pub json_ld: String,
-}
-
-#[derive(Serialize)]
 pub struct EditionSummary<'a> {
     pub title: &'a str,
     pub url: &'a str,
@@ -309,17 +294,4 @@ pub struct OpenGraph<'a> {
     pub image: Option<String>,
     pub image_alt: Option<&'a str>,
     pub locale: &'a str,
-}
-
-#[derive(Serialize)]
-pub struct MonthView<'a> {
-    pub month: i8,
-    pub name: String,
-    pub pages: Vec<SummaryView<'a>>,
-}
-
-#[derive(Serialize)]
-pub struct YearView<'a> {
-    pub year: i16,
-    pub months: Vec<MonthView<'a>>,
 }
