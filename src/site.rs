@@ -55,6 +55,16 @@ pub struct Site {
     pub related: Vec<Vec<usize>>,
 }
 
+impl Site {
+    /// Names of page `i`'s tags, in the article's order.
+    pub fn tag_names(&self, i: usize) -> Vec<&str> {
+        self.page_tags[i]
+            .iter()
+            .map(|&t| self.tags[t].name.as_str())
+            .collect()
+    }
+}
+
 /// How many related articles a page shows.
 pub const RELATED: usize = 5;
 /// How far (in a tag's date order) related candidates are looked for: keeps the cost linear.

@@ -119,6 +119,33 @@ impl<'a> Document<'a> {
             .hint(format!("add a line like `{example}`"))
     }
 
+    /// `date:` (required): a missing or bad one is recorded in `errors`.
+    pub fn required_date(
+        &self,
+        value: Option<&Scalar>,
+        tz: &TimeZone,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<Zoned> {
+        match value {
+            Some(v) => self.date("date", v, tz).map_err(|d| errors.push(d)).ok(),
+            None => {
+                errors.push(self.missing("date", "date: 2023-10-20"));
+                None
+            }
+        }
+    }
+
+    /// An optional date under `key` (`updated`, `expires`); a bad one is recorded in `errors`.
+    pub fn optional_date(
+        &self,
+        key: &str,
+        value: Option<&Scalar>,
+        tz: &TimeZone,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<Zoned> {
+        value.and_then(|v| self.date(key, v, tz).map_err(|d| errors.push(d)).ok())
+    }
+
     /// Parses the date under `key`, reporting a bad one at its value.
     pub fn date(&self, key: &str, value: &Scalar, tz: &TimeZone) -> Result<Zoned, Diagnostic> {
         dates::parse(&value.0, tz).map_err(|message| {

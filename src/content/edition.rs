@@ -41,6 +41,13 @@ pub struct Edition {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Edition {
+    /// When the edition last changed: `updated`, else `date`.
+    pub fn modified(&self) -> &Zoned {
+        self.updated.as_ref().unwrap_or(&self.date)
+    }
+}
+
 pub type EditionResult = Result<(Edition, Vec<Diagnostic>), Vec<Diagnostic>>;
 
 /// Parses `content/editions/<slug>.md`. The slug is the file name.
@@ -58,21 +65,9 @@ pub fn parse_edition(file: &ArticleFile, bytes: &[u8], config: &Config) -> Editi
         "title: Morning briefing, 20 October",
         &mut errors,
     );
-    let date = match &front.date {
-        Some(v) => doc
-            .date("date", v, &config.timezone)
-            .map_err(|d| errors.push(d))
-            .ok(),
-        None => {
-            errors.push(doc.missing("date", "date: 2023-10-20"));
-            None
-        }
-    };
-    let updated = front.updated.as_ref().and_then(|v| {
-        doc.date("updated", v, &config.timezone)
-            .map_err(|d| errors.push(d))
-            .ok()
-    });
+    let tz = &config.timezone;
+    let date = doc.required_date(front.date.as_ref(), tz, &mut errors);
+    let updated = doc.optional_date("updated", front.updated.as_ref(), tz, &mut errors);
     let slug = slugify(&file.stem);
     if slug.is_empty() {
         errors.push(

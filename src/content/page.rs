@@ -5,7 +5,7 @@ use jiff::ZonedDateTime as Zoned;
 use crate::config::{self, Config};
 use crate::content::discover::ArticleFile;
 use crate::content::document::Document;
-use crate::content::front_matter::{self, Scalar, Source};
+use crate::content::front_matter::{self, Source};
 use crate::error::Diagnostic;
 use crate::markdown::{self, TocEntry};
 use crate::slug::{encode_path, encode_segment, slugify};
@@ -62,6 +62,13 @@ pub struct Page {
     pub slug_at: Diagnostic,
 }
 
+impl Page {
+    /// When the article last changed: `updated`, else `date`.
+    pub fn modified(&self) -> &Zoned {
+        self.updated.as_ref().unwrap_or(&self.date)
+    }
+}
+
 /// Everything a parse produced: the page (unless an error stopped it) and every diagnostic.
 pub type ParseResult = Result<(Page, Vec<Diagnostic>), Vec<Diagnostic>>;
 
@@ -80,25 +87,10 @@ pub fn parse_article(file: &ArticleFile, bytes: &[u8], config: &Config) -> Parse
         "title: Kim meets Lavrov in Pyongyang",
         &mut errors,
     );
-    let date = match &front.date {
-        Some(value) => doc
-            .date("date", value, &config.timezone)
-            .map_err(|d| errors.push(d))
-            .ok(),
-        None => {
-            errors.push(doc.missing("date", "date: 2023-10-20"));
-            None
-        }
-    };
-    let mut optional_date = |key: &str, value: &Option<Scalar>| {
-        value.as_ref().and_then(|v| {
-            doc.date(key, v, &config.timezone)
-                .map_err(|d| errors.push(d))
-                .ok()
-        })
-    };
-    let updated = optional_date("updated", &front.updated);
-    let expires = optional_date("expires", &front.expires);
+    let tz = &config.timezone;
+    let date = doc.required_date(front.date.as_ref(), tz, &mut errors);
+    let updated = doc.optional_date("updated", front.updated.as_ref(), tz, &mut errors);
+    let expires = doc.optional_date("expires", front.expires.as_ref(), tz, &mut errors);
 
     let slug = match &front.slug {
         Some(given) => {

@@ -31,10 +31,10 @@ pub fn news_article(site: &Site, i: usize) -> String {
         "url": page.permalink,
         "mainEntityOfPage": page.permalink,
         "datePublished": rfc3339(&page.date),
-        "dateModified": rfc3339(page.updated.as_ref().unwrap_or(&page.date)),
+        "dateModified": rfc3339(page.modified()),
         "inLanguage": page.lang,
         "publisher": {"@type": "Organization", "name": config.title, "url": config.base_url},
-        "keywords": site.page_tags[i].iter().map(|&t| site.tags[t].name.as_str()).collect::<Vec<_>>(),
+        "keywords": site.tag_names(i),
     });
     if let Some(summary) = &page.summary {
         article["description"] = json!(summary);
@@ -120,12 +120,9 @@ pub fn article_entries<'a>(site: &'a Site, pages: &[usize], full: bool) -> Vec<A
                 title: &page.title,
                 url: &page.permalink,
                 published: rfc3339(&page.date),
-                updated: rfc3339(page.updated.as_ref().unwrap_or(&page.date)),
+                updated: rfc3339(page.modified()),
                 authors: &page.authors,
-                categories: site.page_tags[i]
-                    .iter()
-                    .map(|&t| site.tags[t].name.as_str())
-                    .collect(),
+                categories: site.tag_names(i),
                 summary: page.summary.as_deref(),
                 content: if full {
                     page.content.clone()
@@ -165,7 +162,7 @@ pub fn edition_entries(site: &Site) -> Vec<AtomEntry<'_>> {
                 title: &edition.title,
                 url: &edition.permalink,
                 published: rfc3339(&edition.date),
-                updated: rfc3339(edition.updated.as_ref().unwrap_or(&edition.date)),
+                updated: rfc3339(edition.modified()),
                 authors: &[],
                 categories: edition.tags.iter().map(String::as_str).collect(),
                 summary: edition.summary.as_deref(),
@@ -214,9 +211,9 @@ pub fn json_feed(site: &Site) -> Vec<u8> {
                 "title": page.title,
                 "content_html": page.content,
                 "date_published": rfc3339(&page.date),
-                "date_modified": rfc3339(page.updated.as_ref().unwrap_or(&page.date)),
+                "date_modified": rfc3339(page.modified()),
                 "language": page.lang,
-                "tags": site.page_tags[i].iter().map(|&t| site.tags[t].name.as_str()).collect::<Vec<_>>(),
+                "tags": site.tag_names(i),
             });
             if let Some(summary) = &page.summary {
                 item["summary"] = json!(summary);
@@ -279,10 +276,7 @@ pub fn search_index(site: &Site) -> (Vec<u8>, Vec<u8>) {
                 url: &page.url,
                 title: &page.title,
                 summary: page.summary.as_deref(),
-                tags: site.page_tags[i]
-                    .iter()
-                    .map(|&t| site.tags[t].name.as_str())
-                    .collect(),
+                tags: site.tag_names(i),
                 sources: page.sources.iter().map(|s| s.name.as_str()).collect(),
                 date: page.date.date().to_string(),
                 lang: &page.lang,

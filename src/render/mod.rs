@@ -461,12 +461,9 @@ impl Shared<'_> {
         let site = self.site;
         let page = &site.pages[i];
         let neighbour = |j: usize| {
-            site.pages.get(j).map(|p| Neighbour {
-                title: &p.title,
-                url: &p.url,
-                lang: &p.lang,
-                dir: config::direction(&p.lang),
-            })
+            site.pages
+                .get(j)
+                .map(|p| Neighbour::new(&p.title, &p.url, &p.lang))
         };
         let editions: Vec<EditionLink> = site.page_editions[i]
             .iter()
@@ -556,11 +553,7 @@ impl Shared<'_> {
             ),
         };
         let updated = match kind {
-            FeedKind::Editions => data::newest(
-                site.editions
-                    .iter()
-                    .map(|e| e.updated.as_ref().unwrap_or(&e.date)),
-            ),
+            FeedKind::Editions => data::newest(site.editions.iter().map(|e| e.modified())),
             FeedKind::Site => data::newest(self.listed_times(&site.listed)),
             FeedKind::Tag(t) => data::newest(self.listed_times(&site.tags[t].pages)),
         };
@@ -584,7 +577,7 @@ impl Shared<'_> {
             .iter()
             .take(data::FEED_ENTRIES)
             .map(|&i| &self.site.pages[i])
-            .map(|p| p.updated.as_ref().unwrap_or(&p.date))
+            .map(|p| p.modified())
     }
 
     /// Every HTML page worth indexing, with `lastmod` where the page has a date.
@@ -592,28 +585,18 @@ impl Shared<'_> {
         let site = self.site;
         let config = &site.config;
         let lastmod = |t: Option<&jiff::ZonedDateTime>| t.map(data::rfc3339);
-        let newest_of = |pages: &[usize]| {
-            pages
-                .first()
-                .map(|&i| &site.pages[i])
-                .map(|p| p.updated.as_ref().unwrap_or(&p.date))
-        };
+        let newest_of =
+            |pages: &[usize]| pages.first().map(|&i| &site.pages[i]).map(|p| p.modified());
         let mut urls = Vec::new();
         for job in jobs(site, &BTreeMap::new()) {
             let (path, modified) = match job {
                 Job::Article(i) => {
                     let p = &site.pages[i];
-                    (
-                        job.path(site),
-                        lastmod(Some(p.updated.as_ref().unwrap_or(&p.date))),
-                    )
+                    (job.path(site), lastmod(Some(p.modified())))
                 }
                 Job::Edition(e) => {
                     let ed = &site.editions[e];
-                    (
-                        job.path(site),
-                        lastmod(Some(ed.updated.as_ref().unwrap_or(&ed.date))),
-                    )
+                    (job.path(site), lastmod(Some(ed.modified())))
                 }
                 Job::List(ListKind::Home, 1) => (job.path(site), lastmod(newest_of(&site.listed))),
                 Job::List(ListKind::Tag(t), 1) => {

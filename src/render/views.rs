@@ -151,12 +151,24 @@ pub fn term_link(t: &Term) -> TermLink<'_> {
     }
 }
 
+/// A previous/next link: an article's or an edition's title, URL and language.
 #[derive(Serialize)]
 pub struct Neighbour<'a> {
     pub title: &'a str,
     pub url: &'a str,
     pub lang: &'a str,
     pub dir: &'static str,
+}
+
+impl<'a> Neighbour<'a> {
+    pub fn new(title: &'a str, url: &'a str, lang: &'a str) -> Self {
+        Neighbour {
+            title,
+            url,
+            lang,
+            dir: config::direction(lang),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -215,12 +227,9 @@ impl<'a> EditionView<'a> {
     pub fn new(site: &'a Site, e: usize) -> Self {
         let edition = &site.editions[e];
         let neighbour = |j: usize| {
-            site.editions.get(j).map(|n| Neighbour {
-                title: &n.title,
-                url: &n.url,
-                lang: &n.lang,
-                dir: config::direction(&n.lang),
-            })
+            site.editions
+                .get(j)
+                .map(|n| Neighbour::new(&n.title, &n.url, &n.lang))
         };
         let tag_index: std::collections::HashMap<&str, &Term> =
             site.tags.iter().map(|t| (t.slug.as_str(), t)).collect();

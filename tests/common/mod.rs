@@ -66,3 +66,18 @@ pub fn read_tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
+
+/// Replaces cache-busting `?v=xxxxxxxx` hashes, so HTML snapshots do not churn on CSS edits.
+pub fn redact_asset_hashes(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find("?v=") {
+        out.push_str(&rest[..i + 3]);
+        let after = &rest[i + 3..];
+        let hex = after.chars().take_while(char::is_ascii_hexdigit).count();
+        out.push_str(if hex == 8 { "HASH" } else { &after[..hex] });
+        rest = &after[hex..];
+    }
+    out.push_str(rest);
+    out
+}
