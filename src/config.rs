@@ -17,6 +17,7 @@ const KNOWN_KEYS: &[&str] = &[
     "theme",
     "timezone",
     "paginate",
+    "cname",
 ];
 
 /// `site.yaml` as written; every key optional.
@@ -29,6 +30,7 @@ struct RawConfig {
     theme: Option<String>,
     timezone: Option<String>,
     paginate: Option<u32>,
+    cname: Option<String>,
 }
 
 /// Options that come from the command line rather than `site.yaml`.
@@ -60,6 +62,8 @@ pub struct Config {
     pub theme: String,
     pub timezone: jiff::tz::TimeZone,
     pub paginate: u32,
+    /// Custom domain for GitHub Pages (`briefs.example.org`), written to `CNAME`.
+    pub cname: Option<String>,
     pub drafts: bool,
     pub future: bool,
     pub now: jiff::Timestamp,
@@ -148,6 +152,18 @@ pub fn load(options: &BuildOptions) -> Result<Config> {
             "`paginate` must be at least 1".to_string(),
         ));
     }
+    let cname = raw
+        .cname
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty());
+    if let Some(name) = &cname {
+        if let Err(message) = check_domain(name) {
+            problems.push(
+                at_key("cname", message)
+                    .hint("write just the domain, e.g. `cname: briefs.example.org`"),
+            );
+        }
+    }
     if !problems.is_empty() {
         return Err(Error::Diagnostics(problems));
     }
@@ -168,6 +184,7 @@ pub fn load(options: &BuildOptions) -> Result<Config> {
         theme,
         timezone,
         paginate,
+        cname,
         drafts: options.drafts,
         future: options.future,
         now: options.now.unwrap_or_else(jiff::Timestamp::now),
@@ -237,6 +254,22 @@ pub fn normalize_base_url(url: &str) -> std::result::Result<String, String> {
     Ok(url)
 }
 
+/// A bare host name: no scheme, path, port or spaces.
+fn check_domain(name: &str) -> std::result::Result<(), String> {
+    if name.contains("://") {
+        return Err(format!("cname `{name}` must be a domain without a scheme"));
+    }
+    if name.contains(['/', ':', ' ', '?', '#']) {
+        return Err(format!(
+            "cname `{name}` must be a domain without a path or port"
+        ));
+    }
+    if !name.contains('.') || name.starts_with('.') || name.ends_with('.') {
+        return Err(format!("cname `{name}` is not a domain name"));
+    }
+    Ok(())
+}
+
 /// The path part of a normalised base URL, always starting and ending with `/`.
 fn base_path_of(base_url: &str) -> String {
     match base_url.split_once("://") {
@@ -291,6 +324,14 @@ mod tests {
     fn base_url_without_scheme_is_rejected_with_suggestion() {
         let err = normalize_base_url("user.github.io/briefs").unwrap_err();
         assert!(err.contains("https://user.github.io/briefs"), "{err}");
+    }
+
+    #[test]
+    fn cname_must_be_a_bare_domain() {
+        assert!(check_domain("briefs.example.org").is_ok());
+        assert!(check_domain("https://briefs.example.org").is_err());
+        assert!(check_domain("briefs.example.org/news").is_err());
+        assert!(check_domain("localhost").is_err());
     }
 
     #[test]

@@ -394,3 +394,34 @@ fn seed_article_page_snapshot() {
     }
     insta::assert_snapshot!(common::redact_asset_hashes(&page));
 }
+
+#[test]
+fn github_pages_files_nojekyll_always_cname_when_configured() {
+    let (site, out) = basic();
+    assert!(out.join(".nojekyll").is_file());
+    assert!(!out.join("CNAME").exists());
+    let config = site.path().join("site.yaml");
+    let text = read(&config);
+    std::fs::write(&config, format!("{text}cname: briefs.example.org\n")).unwrap();
+    build_into(site.path(), &out, None);
+    assert_eq!(read(&out.join("CNAME")), "briefs.example.org\n");
+}
+
+#[test]
+fn cname_with_a_scheme_is_an_error_at_its_line() {
+    let site = fixture("basic");
+    let config = site.path().join("site.yaml");
+    let text = read(&config);
+    std::fs::write(
+        &config,
+        format!("{text}cname: https://briefs.example.org\n"),
+    )
+    .unwrap();
+    let err = briefing::build(&BuildOptions {
+        root: site.path().to_path_buf(),
+        ..Default::default()
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(err.starts_with("site.yaml:6:8: error: cname `https://briefs.example.org` must be a domain without a scheme"), "{err}");
+}

@@ -211,11 +211,22 @@ pub fn render(
     let jobs = jobs(site, statics);
     let paths: Vec<String> = jobs.iter().map(|j| j.path(site)).collect();
     let copies = copies(site, statics);
-    let mut data_paths: Vec<String> = ["feed.json", "search-index.json", "search-index.js"]
-        .map(String::from)
-        .to_vec();
-    data_paths.extend(paths.iter().cloned());
-    let collisions = collisions(&config.root, &data_paths, &copies);
+    // Files written from data, not templates.
+    let mut data_files = vec![
+        ".nojekyll",
+        "feed.json",
+        "search-index.json",
+        "search-index.js",
+    ];
+    if config.cname.is_some() {
+        data_files.push("CNAME");
+    }
+    let generated: Vec<String> = data_files
+        .iter()
+        .map(|f| f.to_string())
+        .chain(paths.iter().cloned())
+        .collect();
+    let collisions = collisions(&config.root, &generated, &copies);
     if !collisions.is_empty() {
         return Err(Error::Diagnostics(collisions));
     }
@@ -272,6 +283,11 @@ pub fn render(
     if !errors.is_empty() {
         return Err(Error::Diagnostics(errors));
     }
+    // GitHub Pages: serve files as they are (no Jekyll), and the custom domain if any.
+    sink.file(".nojekyll", b"")?;
+    if let Some(cname) = &config.cname {
+        sink.file("CNAME", format!("{cname}\n").as_bytes())?;
+    }
     sink.file("feed.json", &data::json_feed(site))?;
     let (index, script) = data::search_index(site);
     sink.file("search-index.json", &index)?;
@@ -282,7 +298,7 @@ pub fn render(
         .collect::<Result<()>>()?;
     Ok(RenderReport {
         pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
-        files: paths.len() + 3 + copies.len(),
+        files: generated.len() + copies.len(),
     })
 }
 
