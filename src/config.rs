@@ -156,13 +156,11 @@ pub fn load(options: &BuildOptions) -> Result<Config> {
         .cname
         .map(|c| c.trim().to_string())
         .filter(|c| !c.is_empty());
-    if let Some(name) = &cname {
-        if let Err(message) = check_domain(name) {
-            problems.push(
-                at_key("cname", message)
-                    .hint("write just the domain, e.g. `cname: briefs.example.org`"),
-            );
-        }
+    if let Some(Err(message)) = cname.as_deref().map(check_domain) {
+        problems.push(
+            at_key("cname", message)
+                .hint("write just the domain, e.g. `cname: briefs.example.org`"),
+        );
     }
     if !problems.is_empty() {
         return Err(Error::Diagnostics(problems));
