@@ -6,6 +6,7 @@
 pub mod config;
 pub mod content;
 pub mod dates;
+pub mod dev;
 pub mod error;
 pub mod fs;
 pub mod keys;

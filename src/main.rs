@@ -25,11 +25,14 @@ struct Cli {
 enum Command {
     /// Build the site in ROOT into the output folder
     Build(cli::build::BuildArgs),
+    /// Build, then rebuild on every change to content, templates, static files or site.yaml
+    Watch(cli::watch::WatchArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => cli::build::run(args),
+        Command::Watch(args) => cli::watch::run(args),
     }
 }

@@ -1,0 +1,83 @@
+//! `briefing watch`: build, then rebuild on every change; one log line per rebuild.
+
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use briefing::Error;
+use briefing::dev::watch::{Event, Message, watch};
+
+use super::SiteArgs;
+
+#[derive(clap::Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+}
+
+/// How long the watcher waits for a burst of changes to settle before rebuilding.
+const DEBOUNCE: Duration = Duration::from_millis(100);
+
+pub fn run(args: WatchArgs) -> ExitCode {
+    let options = args.site.options();
+    let stopper = |tx: std::sync::mpsc::Sender<Message>| {
+        static STOPPING: AtomicBool = AtomicBool::new(false);
+        // First Ctrl-C: finish the build under way, then exit cleanly. Second: exit now.
+        let _ = ctrlc::set_handler(move || {
+            if STOPPING.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+            let _ = tx.send(Message::Stop);
+        });
+    };
+    let result = watch(&options, DEBOUNCE, stopper, |event| match event {
+        Event::Built { report, changed: [] } => {
+            println!(
+                "{}; watching for changes (Ctrl-C to stop)",
+                super::summary(report)
+            );
+        }
+        Event::Built { report, changed } => {
+            for warning in &report.warnings {
+                eprintln!("{warning}");
+            }
+            println!(
+                "{}: {} file{} written in {} ms",
+                describe(changed),
+                report.written,
+                if report.written == 1 { "" } else { "s" },
+                report.elapsed.as_millis()
+            );
+        }
+        Event::Failed { error, changed } => {
+            eprintln!("{error}");
+            let after = if changed.is_empty() {
+                String::new()
+            } else {
+                format!(" after {}", describe(changed))
+            };
+            eprintln!("build failed{after}; the last good output is unchanged; still watching");
+        }
+        Event::WatchError(message) => eprintln!("watch: {message}"),
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Error::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// "content/articles/a.md changed", or "3 files changed (content/articles/a.md, …)".
+fn describe(changed: &[std::path::PathBuf]) -> String {
+    match changed {
+        [one] => format!("{} changed", one.display()),
+        [first, rest @ ..] => format!("{} and {} more changed", first.display(), rest.len()),
+        [] => "nothing changed".to_string(),
+    }
+}

@@ -1,0 +1,217 @@
+//! `watch`: rebuild on every change under content/, themes/, templates/, static/ and site.yaml.
+//!
+//! Directories are watched, not files, so editors that save by writing a temporary file and
+//! renaming it over the original are seen. Bursts of events (a `git checkout`) are debounced
+//! into one rebuild. A failed rebuild leaves the last good output as it was and keeps watching.
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use notify_debouncer_full::notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+
+use crate::config::{self, BuildOptions};
+use crate::content::is_ignored_name;
+use crate::error::{Error, Result};
+use crate::{BuildReport, build};
+
+/// What kind of input a changed path is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    Content,
+    Templates,
+    Static,
+    Config,
+}
+
+/// The folders a site's inputs live in, relative to the root.
+const INPUT_DIRS: &[&str] = &["content", "themes", "templates", "static"];
+
+/// Classifies a changed path; `None` for anything the build does not read (output, hidden
+/// and editor temp files, other folders). Pure, so it is table-tested.
+pub fn classify(root: &Path, output: &Path, path: &Path) -> Option<Change> {
+    if path.starts_with(output) {
+        return None;
+    }
+    let rel = path.strip_prefix(root).ok()?;
+    let names: Vec<String> = rel
+        .components()
+        .map(|c| match c {
+            Component::Normal(n) => n.to_string_lossy().into_owned(),
+            _ => String::new(),
+        })
+        .collect();
+    if names.iter().any(|n| n.is_empty() || is_ignored_name(n)) {
+        return None;
+    }
+    match names
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [config::CONFIG_FILE] => Some(Change::Config),
+        ["content", ..] => Some(Change::Content),
+        ["templates", ..] => Some(Change::Templates),
+        ["static", ..] => Some(Change::Static),
+        ["themes", _, "static", ..] => Some(Change::Static),
+        ["themes", ..] => Some(Change::Templates),
+        _ => None,
+    }
+}
+
+/// What happened in one round of the watch loop.
+pub enum Event<'a> {
+    /// A build finished; `changed` lists the paths that caused it (empty for the first build).
+    Built {
+        report: &'a BuildReport,
+        changed: &'a [PathBuf],
+    },
+    /// A build failed; the previous output is untouched.
+    Failed {
+        error: &'a Error,
+        changed: &'a [PathBuf],
+    },
+    /// The watcher itself reported a problem (it keeps going).
+    WatchError(String),
+}
+
+/// A message to the watch loop: file-system events, or a request to stop.
+pub enum Message {
+    Files(DebounceEventResult),
+    Stop,
+}
+
+/// Builds once, then rebuilds on every relevant change until a `Message::Stop` arrives on
+/// the channel whose sender `stopper` receives (hand it to a Ctrl-C handler).
+pub fn watch(
+    options: &BuildOptions,
+    debounce: Duration,
+    stopper: impl FnOnce(mpsc::Sender<Message>),
+    mut report: impl FnMut(Event),
+) -> Result<()> {
+    let config = config::load(options)?;
+    let (root, output) = (config.root.clone(), config.output_dir.clone());
+    let (tx, rx) = mpsc::channel::<Message>();
+    stopper(tx.clone());
+    let files_tx = tx.clone();
+    let mut debouncer = new_debouncer(debounce, None, move |result: DebounceEventResult| {
+        let _ = files_tx.send(Message::Files(result));
+    })
+    .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", root.display())))?;
+
+    let mut watched: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut rewatch = |debouncer: &mut notify_debouncer_full::Debouncer<_, _>| {
+        // The root itself (site.yaml; input folders appearing), then each input folder.
+        let _ = debouncer.watch(&root, RecursiveMode::NonRecursive);
+        for dir in INPUT_DIRS.iter().map(|d| root.join(d)) {
+            if dir.is_dir() && !watched.contains(&dir) {
+                if debouncer.watch(&dir, RecursiveMode::Recursive).is_ok() {
+                    watched.insert(dir);
+                }
+            } else if !dir.is_dir() {
+                // Deleted: forget it, so it is watched again when it comes back.
+                watched.remove(&dir);
+            }
+        }
+    };
+    rewatch(&mut debouncer);
+
+    let first = build(options);
+    emit(&mut report, &first, &[]);
+    while let Ok(message) = rx.recv() {
+        let events = match message {
+            Message::Stop => break,
+            Message::Files(Err(errors)) => {
+                for e in errors {
+                    report(Event::WatchError(e.to_string()));
+                }
+                continue;
+            }
+            Message::Files(Ok(events)) => events,
+        };
+        let changed: BTreeSet<PathBuf> = events
+            .iter()
+            // Reading files (the build's own reads among them) is not a change.
+            .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+            .flat_map(|e| e.paths.iter())
+            .filter(|p| classify(&config.root, &output, p).is_some())
+            .cloned()
+            .collect();
+        rewatch(&mut debouncer);
+        if changed.is_empty() {
+            continue;
+        }
+        let changed: Vec<PathBuf> = changed
+            .into_iter()
+            .map(|p| {
+                p.strip_prefix(&config.root)
+                    .map(Path::to_path_buf)
+                    .unwrap_or(p)
+            })
+            .collect();
+        let result = build(options);
+        emit(&mut report, &result, &changed);
+        // A stop that came during the build is honoured now, after the build committed.
+        if let Ok(Message::Stop) = rx.try_recv() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+fn emit(report: &mut impl FnMut(Event), result: &Result<BuildReport>, changed: &[PathBuf]) {
+    match result {
+        Ok(r) => report(Event::Built { report: r, changed }),
+        Err(e) => report(Event::Failed { error: e, changed }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classify_paths() {
+        let root = Path::new("/site");
+        let out = Path::new("/site/output");
+        let cases: &[(&str, Option<Change>)] = &[
+            ("/site/content/articles/a.md", Some(Change::Content)),
+            ("/site/content/articles/কিম.md", Some(Change::Content)),
+            (
+                "/site/content/editions/2023-10-20.md",
+                Some(Change::Content),
+            ),
+            ("/site/content/articles/trip/map.svg", Some(Change::Content)),
+            ("/site/templates/article.html", Some(Change::Templates)),
+            (
+                "/site/themes/default/templates/base.html",
+                Some(Change::Templates),
+            ),
+            (
+                "/site/themes/default/static/style.css",
+                Some(Change::Static),
+            ),
+            ("/site/static/logo.svg", Some(Change::Static)),
+            ("/site/site.yaml", Some(Change::Config)),
+            ("/site/output/index.html", None),
+            ("/site/.output.briefing-new/index.html", None),
+            ("/site/content/articles/.a.md.swp", None),
+            ("/site/content/articles/a.md~", None),
+            ("/site/content/articles/#a.md#", None),
+            ("/site/content/articles/.#a.md", None),
+            ("/site/content/articles/4913", None),
+            ("/site/content/articles/a.md.tmp", None),
+            ("/site/content/.git/index", None),
+            ("/site/target/debug/briefing", None),
+            ("/site/README.md", None),
+            ("/site/sub/site.yaml", None),
+            ("/elsewhere/content/a.md", None),
+        ];
+        for (path, expected) in cases {
+            assert_eq!(classify(root, out, Path::new(path)), *expected, "{path}");
+        }
+    }
+}
