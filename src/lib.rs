@@ -3,6 +3,7 @@
 //! The build is a pipeline of plain functions: `config::load` → `content` (discover, parse)
 //! → `site::assemble` → `render::render` → `output::write`. Only the last one writes files.
 
+pub mod cache;
 pub mod config;
 pub mod content;
 pub mod dates;
@@ -21,7 +22,7 @@ mod yaml;
 
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
+use std::sync::Arc;
 
 pub use config::{BuildOptions, Config};
 pub use error::{Diagnostic, Error, Result, Severity};
@@ -33,6 +34,8 @@ pub struct BuildReport {
     pub files: usize,
     /// Files whose bytes changed and were written (the others were already current).
     pub written: usize,
+    /// Content files read and parsed (the others came from the parse cache).
+    pub parsed: usize,
     pub bytes: u64,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
@@ -81,36 +84,26 @@ impl Prepared {
 
 /// Loads, parses and models the site. Every broken file is reported, not just the first.
 pub fn prepare(config: &Config) -> Result<Prepared> {
+    prepare_with(config, &mut cache::ParseCache::default())
+}
+
+/// `prepare`, reusing what `cache` parsed in an earlier build for files that did not change.
+pub fn prepare_with(config: &Config, cache: &mut cache::ParseCache) -> Result<Prepared> {
+    cache.check_config(config);
     let theme_files = theme::load(config);
     let articles = content::discover_articles(&config.root, &config.content_dir.join("articles"))?;
     let edition_files =
         content::discover_editions(&config.root, &config.content_dir.join("editions"))?;
 
-    let parsed: Vec<Result<content::page::ParseResult>> = articles
-        .par_iter()
-        .map(|file| Ok(content::parse_article(file, &fs::read(&file.path)?, config)))
-        .collect();
+    let parsed_articles = cache.articles(&articles, |file, bytes| {
+        content::parse_article(file, bytes, config).map(|(p, w)| (Arc::new(p), w))
+    })?;
+    let parsed_editions = cache.editions(&edition_files, |file, bytes| {
+        content::parse_edition(file, bytes, config).map(|(e, w)| (Arc::new(e), w))
+    })?;
     let mut problems: Vec<Diagnostic> = Vec::new();
-    let mut pages = Vec::with_capacity(parsed.len());
-    for result in parsed {
-        match result? {
-            Ok((page, warnings)) => {
-                pages.push(page);
-                problems.extend(warnings);
-            }
-            Err(diagnostics) => problems.extend(diagnostics),
-        }
-    }
-    let mut editions = Vec::with_capacity(edition_files.len());
-    for file in &edition_files {
-        match content::parse_edition(file, &fs::read(&file.path)?, config) {
-            Ok((edition, warnings)) => {
-                editions.push(edition);
-                problems.extend(warnings);
-            }
-            Err(diagnostics) => problems.extend(diagnostics),
-        }
-    }
+    let pages = keep_parsed(&mut problems, parsed_articles);
+    let editions = keep_parsed(&mut problems, parsed_editions);
     let theme = keep_diagnostics(&mut problems, theme_files)?;
     let templates = match &theme {
         Some(t) => keep_diagnostics(&mut problems, templates::load(config, t))?,
@@ -143,6 +136,21 @@ pub fn prepare(config: &Config) -> Result<Prepared> {
     }
 }
 
+/// The parsed items, with every diagnostic moved into `problems`.
+fn keep_parsed<T>(problems: &mut Vec<Diagnostic>, parsed: Vec<cache::Parsed<T>>) -> Vec<Arc<T>> {
+    let mut items = Vec::with_capacity(parsed.len());
+    for result in parsed {
+        match result {
+            Ok((item, warnings)) => {
+                items.push(item);
+                problems.extend(warnings);
+            }
+            Err(diagnostics) => problems.extend(diagnostics),
+        }
+    }
+    items
+}
+
 /// Moves a stage's diagnostics into `problems` so that later stages still report theirs.
 fn keep_diagnostics<T>(problems: &mut Vec<Diagnostic>, result: Result<T>) -> Result<Option<T>> {
     match result {
@@ -167,11 +175,16 @@ pub fn build_in_memory(
 
 /// Builds the site into its output folder; a failed build leaves the old output untouched.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    build_with(options, &mut cache::ParseCache::default())
+}
+
+/// `build`, reusing parses from `cache` for content files that did not change.
+pub fn build_with(options: &BuildOptions, cache: &mut cache::ParseCache) -> Result<BuildReport> {
     let started = Instant::now();
     let mut timings = Timings::default();
     let config = config::load(options)?;
     output::check_output_dir(&config.root, &config.output_dir)?;
-    let mut prepared = prepare(&config)?;
+    let mut prepared = prepare_with(&config, cache)?;
     timings.mark("load, parse, model");
     let staging = output::Staging::begin(&config.root, &config.output_dir)?;
     timings.mark("prepare output");
@@ -184,6 +197,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         pages: rendered.pages,
         files: rendered.files,
         written: committed.written,
+        parsed: cache.last_parsed,
         bytes: committed.bytes,
         warnings: prepared.warnings,
         elapsed: started.elapsed(),

@@ -2,6 +2,7 @@
 //! related articles; pure, computed once per build.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::content::{Edition, Page};
@@ -35,7 +36,7 @@ pub struct Item {
 pub struct Site {
     pub config: Config,
     /// Published pages (no drafts, no future ones unless asked), newest first (ties by slug).
-    pub pages: Vec<Page>,
+    pub pages: Vec<Arc<Page>>,
     /// Pages that appear in lists and feeds: published and not expired, newest first.
     pub listed: Vec<usize>,
     /// Tags by count (most first), then name.
@@ -47,7 +48,7 @@ pub struct Site {
     /// For each page, indices into `sources`, in the order the article lists them.
     pub page_sources: Vec<Vec<usize>>,
     /// Editions, newest first, and their entries resolved to pages.
-    pub editions: Vec<Edition>,
+    pub editions: Vec<Arc<Edition>>,
     pub edition_items: Vec<Vec<Item>>,
     /// For each page, the editions that include it (newest first).
     pub page_editions: Vec<Vec<usize>>,
@@ -74,8 +75,8 @@ const RELATED_WINDOW: usize = 100;
 /// resolves editions, finds URL collisions and unknown edition entries.
 pub fn assemble(
     config: &Config,
-    pages: Vec<Page>,
-    editions: Vec<Edition>,
+    pages: Vec<Arc<Page>>,
+    editions: Vec<Arc<Edition>>,
 ) -> Result<Site, Vec<Diagnostic>> {
     let now = config.now;
     let hidden_drafts: HashSet<String> = pages
@@ -88,7 +89,7 @@ pub fn assemble(
         .filter(|p| !config.future && p.date.timestamp() > now)
         .map(|p| p.slug.clone())
         .collect();
-    let mut pages: Vec<Page> = pages
+    let mut pages: Vec<Arc<Page>> = pages
         .into_iter()
         .filter(|p| (config.drafts || !p.draft) && (config.future || p.date.timestamp() <= now))
         .collect();
@@ -109,7 +110,7 @@ pub fn assemble(
         })
         .collect();
 
-    let mut editions: Vec<Edition> = editions
+    let mut editions: Vec<Arc<Edition>> = editions
         .into_iter()
         .filter(|e| config.drafts || !e.draft)
         .collect();
@@ -180,7 +181,7 @@ pub fn assemble(
     })
 }
 
-fn collisions(pages: &[Page]) -> Vec<Diagnostic> {
+fn collisions(pages: &[Arc<Page>]) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     let mut by_slug: HashMap<&str, &Page> = HashMap::with_capacity(pages.len());
     for page in pages {
@@ -203,7 +204,7 @@ fn unknown_entry(
     drafts: &HashSet<String>,
     future: &HashSet<String>,
     by_slug: &HashMap<&str, usize>,
-    pages: &[Page],
+    pages: &[Arc<Page>],
 ) -> Diagnostic {
     let mut d = entry.at.clone();
     let slug = &entry.slug;
@@ -242,7 +243,7 @@ fn unknown_entry(
 fn group_terms<'a>(
     config: &Config,
     kind: &str,
-    pages: &'a [Page],
+    pages: &'a [Arc<Page>],
     listed: &[usize],
     names_of: impl Fn(&'a Page) -> Vec<(&'a str, Option<&'a str>)>,
 ) -> (Vec<Term>, Vec<Vec<usize>>) {
@@ -318,7 +319,7 @@ fn group_terms<'a>(
 /// Up to `RELATED` listed pages per page, by most shared tags, ties by date (newest first),
 /// then slug. Candidates are the `RELATED_WINDOW` nearest pages in each tag's date order, so a
 /// tag on every article costs linear time, not quadratic.
-fn related(pages: &[Page], tags: &[Term], page_tags: &[Vec<usize>]) -> Vec<Vec<usize>> {
+fn related(pages: &[Arc<Page>], tags: &[Term], page_tags: &[Vec<usize>]) -> Vec<Vec<usize>> {
     (0..pages.len())
         .map(|p| {
             let mut shared: HashMap<usize, usize> = HashMap::new();

@@ -31,7 +31,10 @@ pub fn run(args: WatchArgs) -> ExitCode {
         });
     };
     let result = watch(&options, DEBOUNCE, stopper, |event| match event {
-        Event::Built { report, changed: [] } => {
+        Event::Built {
+            report,
+            changed: [],
+        } => {
             println!(
                 "{}; watching for changes (Ctrl-C to stop)",
                 super::summary(report)
@@ -42,8 +45,9 @@ pub fn run(args: WatchArgs) -> ExitCode {
                 eprintln!("{warning}");
             }
             println!(
-                "{}: {} file{} written in {} ms",
+                "{}: {} parsed, {} file{} written in {} ms",
                 describe(changed),
+                report.parsed,
                 report.written,
                 if report.written == 1 { "" } else { "s" },
                 report.elapsed.as_millis()

@@ -82,16 +82,42 @@ impl<'a> Document<'a> {
         keys::locate_key(self.yaml(), key).map(|(line, column)| (line + self.yaml_line - 1, column))
     }
 
-    /// File line and column of `needle` at or after the line of `key` (e.g. one tag of a list).
-    pub fn at_text_after_key(&self, key: &str, needle: &str) -> Option<(usize, usize)> {
-        let from = keys::locate_key(self.yaml(), key).map_or(1, |(l, _)| l);
+    /// File line and column of `token` standing on its own (not inside a longer name), at or
+    /// after the file position `from` and below `key`. Walking a list's items in order with
+    /// `from` just past the previous item finds each item's own place, even on one line.
+    pub fn at_token_after(
+        &self,
+        key: &str,
+        from: (usize, usize),
+        token: &str,
+    ) -> Option<(usize, usize)> {
+        let key_line =
+            keys::locate_key(self.yaml(), key).map_or(1, |(l, _)| l) + self.yaml_line - 1;
+        let from = if from.0 < key_line {
+            (key_line, 1)
+        } else {
+            from
+        };
+        let is_name_char = |c: char| {
+            c.is_alphanumeric()
+                || c == '-'
+                || c == '_'
+                || unicode_normalization::char::is_combining_mark(c)
+        };
         self.yaml()
             .lines()
             .enumerate()
-            .skip(from - 1)
-            .find_map(|(i, line)| {
-                line.find(needle)
-                    .map(|byte| (i + self.yaml_line, line[..byte].chars().count() + 1))
+            .map(|(i, line)| (i + self.yaml_line, line))
+            .skip_while(|(n, _)| *n < from.0)
+            .find_map(|(n, line)| {
+                line.match_indices(token).find_map(|(byte, _)| {
+                    let column = line[..byte].chars().count() + 1;
+                    let before = line[..byte].chars().next_back();
+                    let after = line[byte + token.len()..].chars().next();
+                    let alone =
+                        !before.is_some_and(is_name_char) && !after.is_some_and(is_name_char);
+                    (alone && (n > from.0 || column >= from.1)).then_some((n, column))
+                })
             })
     }
 

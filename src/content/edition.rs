@@ -83,23 +83,31 @@ pub fn parse_edition(file: &ArticleFile, bytes: &[u8], config: &Config) -> Editi
     let tags = checked_tags(&doc, front.tags, &mut errors);
     let lang = checked_lang(&doc, front.lang, config, &mut errors);
     let entries: Vec<EditionEntry> = match front.articles {
-        Some(list) => list
-            .into_iter()
-            .map(|r| {
-                let (line, column) = doc.at_text_after_key("articles", &r.slug).unwrap_or((1, 1));
-                let at = doc
-                    .error_at(line, column, String::new())
-                    .width(r.slug.chars().count());
-                EditionEntry {
-                    slug: r.slug.trim().to_string(),
-                    note: r
-                        .note
-                        .map(|n| n.trim().to_string())
-                        .filter(|n| !n.is_empty()),
-                    at,
-                }
-            })
-            .collect(),
+        Some(list) => {
+            // Each entry is looked for after the previous one, so a slug that is part of an
+            // earlier entry (or of its note) does not steal its position.
+            let mut from = (1, 1);
+            list.into_iter()
+                .map(|r| {
+                    let slug = r.slug.trim().to_string();
+                    let (line, column) = doc
+                        .at_token_after("articles", from, &slug)
+                        .unwrap_or((1, 1));
+                    from = (line, column + slug.chars().count());
+                    let at = doc
+                        .error_at(line, column, String::new())
+                        .width(slug.chars().count());
+                    EditionEntry {
+                        slug,
+                        note: r
+                            .note
+                            .map(|n| n.trim().to_string())
+                            .filter(|n| !n.is_empty()),
+                        at,
+                    }
+                })
+                .collect()
+        }
         None => {
             errors.push(doc.missing(
                 "articles",

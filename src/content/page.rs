@@ -236,9 +236,18 @@ pub(crate) fn checked_tags(
         .into_iter()
         .map(|t| t.trim().to_string())
         .collect();
+    if tags.iter().all(|t| !slugify(t).is_empty()) {
+        return tags;
+    }
+    // Rare: find each tag's place, in order, to point at the bad ones.
+    let mut from = (1, 1);
     for tag in &tags {
+        let at = doc.at_token_after("tags", from, tag);
+        if let Some((line, column)) = at {
+            from = (line, column + tag.chars().count());
+        }
         if slugify(tag).is_empty() {
-            let (line, column) = doc.at_text_after_key("tags", tag).unwrap_or((1, 1));
+            let (line, column) = at.unwrap_or((1, 1));
             errors.push(
                 doc.error_at(
                     line,

@@ -12,10 +12,11 @@ use std::time::Duration;
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
+use crate::cache::ParseCache;
 use crate::config::{self, BuildOptions};
 use crate::content::is_ignored_name;
 use crate::error::{Error, Result};
-use crate::{BuildReport, build};
+use crate::{BuildReport, build_with};
 
 /// What kind of input a changed path is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -119,7 +120,9 @@ pub fn watch(
     };
     rewatch(&mut debouncer);
 
-    let first = build(options);
+    // Parsed files are kept between rebuilds: only changed files are read and parsed again.
+    let mut cache = ParseCache::default();
+    let first = build_with(options, &mut cache);
     emit(&mut report, &first, &[]);
     while let Ok(message) = rx.recv() {
         let events = match message {
@@ -152,7 +155,7 @@ pub fn watch(
                     .unwrap_or(p)
             })
             .collect();
-        let result = build(options);
+        let result = build_with(options, &mut cache);
         emit(&mut report, &result, &changed);
         // A stop that came during the build is honoured now, after the build committed.
         if let Ok(Message::Stop) = rx.try_recv() {

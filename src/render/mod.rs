@@ -343,11 +343,10 @@ impl Shared<'_> {
             }
             Job::List(kind, n) => {
                 let per_page = config.paginate as usize;
-                let (dir, encoded) = kind.dir(site);
+                let (_, encoded) = kind.dir(site);
                 let total = page_count(kind.len(site), per_page);
                 ctx.insert("paginator", &paginator(config, &encoded, n, total));
                 let range = (n - 1) * per_page..(n * per_page).min(kind.len(site));
-                let _ = dir;
                 match kind {
                     ListKind::Home => {
                         let pages: Vec<Value> = site.listed[range]
@@ -395,6 +394,7 @@ impl Shared<'_> {
                     }
                     ListKind::Editions => {
                         ctx.insert_value("editions", Value::from(self.editions[range].to_vec()));
+                        ctx.insert("feeds", &self.editions_feeds());
                         "editions.html"
                     }
                 }
@@ -410,6 +410,7 @@ impl Shared<'_> {
             Job::Edition(e) => {
                 let edition = &site.editions[e];
                 ctx.insert("edition", &EditionView::new(site, e));
+                ctx.insert("feeds", &self.editions_feeds());
                 ctx.insert("lang", &edition.lang);
                 ctx.insert("dir", config::direction(&edition.lang));
                 meta.title = &edition.title;
@@ -453,6 +454,18 @@ impl Shared<'_> {
             },
         );
         render_one(self.templates, template, path, &ctx)
+    }
+
+    /// The site's feeds plus the feed of editions, for edition pages.
+    fn editions_feeds(&self) -> Vec<FeedLink> {
+        let config = &self.site.config;
+        let mut feeds = self.site_feeds();
+        feeds.push(FeedLink {
+            title: format!("Editions — {}", config.title),
+            url: config.url("editions/atom.xml"),
+            kind: "application/atom+xml",
+        });
+        feeds
     }
 
     fn site_feeds(&self) -> Vec<FeedLink> {

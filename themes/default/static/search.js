@@ -104,7 +104,7 @@
       if (e.lang) li.lang = e.lang;
       li.dir = "auto";
       var a = el("a", "result__title", e.title);
-      a.href = e.url;
+      a.href = link(e.url);
       li.appendChild(el("h2", "result__heading")).appendChild(a);
       if (e.date) {
         var meta = el("p", "meta");
@@ -171,9 +171,21 @@
   if (params.get("q")) input.value = params.get("q");
   status.textContent = "Loading the search index…";
 
-  var jsonUrl = new URL(form.getAttribute("data-index"), document.baseURI).href;
+  // Opened from disk (file://), root-relative URLs such as /briefs/search-index.json point at
+  // the file system's root. The page knows where it stands (data-depth folders below the
+  // site's root, data-root the site's path): rebuild URLs from there instead.
+  var onDisk = window.location.protocol === "file:";
+  var siteRoot = form.getAttribute("data-root");
+  var diskRoot = new URL("../".repeat(Number(form.getAttribute("data-depth") || 0)) || "./", window.location.href).href;
+  function link(url) {
+    if (!onDisk || !siteRoot || url.indexOf(siteRoot) !== 0) return url;
+    var rest = url.slice(siteRoot.length);
+    return diskRoot + rest + (rest === "" || /\/$/.test(rest) ? "index.html" : "");
+  }
+
+  var jsonUrl = new URL(link(form.getAttribute("data-index")), document.baseURI).href;
   var jsUrl = jsonUrl.replace(/\.json(?=$|[?#])/, ".js");
-  if (window.location.protocol === "file:" || !window.fetch) {
+  if (onDisk || !window.fetch) {
     loadScript(jsUrl);
   } else {
     fetch(jsonUrl)

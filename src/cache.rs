@@ -1,0 +1,135 @@
+//! Parsed content kept between builds: a file whose stamp (size, modification time, inode)
+//! and bundle assets are unchanged is neither read nor parsed again. Watch mode keeps one;
+//! a plain build starts with an empty one, which is the same as no cache.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use crate::config::Config;
+use crate::content::{ArticleFile, Edition, Page};
+use crate::error::{Diagnostic, Error, Result};
+
+/// What identifies one version of a file on disk without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+    inode: u64,
+}
+
+impl Stamp {
+    pub fn of(path: &Path) -> Result<Stamp> {
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+        #[cfg(not(unix))]
+        let inode = 0;
+        Ok(Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            inode,
+        })
+    }
+}
+
+/// A parse's outcome, shared between the cache and the site model.
+pub type Parsed<T> = std::result::Result<(Arc<T>, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+struct Entry<T> {
+    stamp: Stamp,
+    file: ArticleFile,
+    parsed: Parsed<T>,
+}
+
+/// Parse results by source path, valid for one configuration.
+#[derive(Default)]
+pub struct ParseCache {
+    /// The configuration values parsing depends on; a change empties the cache.
+    fingerprint: String,
+    articles: HashMap<PathBuf, Entry<Page>>,
+    editions: HashMap<PathBuf, Entry<Edition>>,
+    /// Files read and parsed in the last build (the rest came from the cache).
+    pub last_parsed: usize,
+}
+
+impl ParseCache {
+    /// Forgets everything parsed under another configuration.
+    pub fn check_config(&mut self, config: &Config) {
+        let fingerprint = format!(
+            "{}|{}|{}|{}",
+            config.base_url,
+            config.language,
+            config.timezone.iana_name().unwrap_or("?"),
+            config.root.display()
+        );
+        if fingerprint != self.fingerprint {
+            *self = ParseCache {
+                fingerprint,
+                ..ParseCache::default()
+            };
+        }
+    }
+
+    pub fn articles(
+        &mut self,
+        files: &[ArticleFile],
+        parse: impl Fn(&ArticleFile, &[u8]) -> Parsed<Page> + Sync,
+    ) -> Result<Vec<Parsed<Page>>> {
+        let (results, parsed) = refresh(&mut self.articles, files, parse)?;
+        self.last_parsed = parsed;
+        Ok(results)
+    }
+
+    pub fn editions(
+        &mut self,
+        files: &[ArticleFile],
+        parse: impl Fn(&ArticleFile, &[u8]) -> Parsed<Edition> + Sync,
+    ) -> Result<Vec<Parsed<Edition>>> {
+        let (results, parsed) = refresh(&mut self.editions, files, parse)?;
+        self.last_parsed += parsed;
+        Ok(results)
+    }
+}
+
+/// Parses the files whose stamp changed (in parallel), reuses the rest, forgets deleted ones.
+fn refresh<T: Send + Sync>(
+    entries: &mut HashMap<PathBuf, Entry<T>>,
+    files: &[ArticleFile],
+    parse: impl Fn(&ArticleFile, &[u8]) -> Parsed<T> + Sync,
+) -> Result<(Vec<Parsed<T>>, usize)> {
+    use rayon::prelude::*;
+    let stamps: Vec<Stamp> = files
+        .par_iter()
+        .map(|f| Stamp::of(&f.path))
+        .collect::<Result<_>>()?;
+    let fresh: Vec<Option<Parsed<T>>> = files
+        .par_iter()
+        .zip(&stamps)
+        .map(|(file, stamp)| match entries.get(&file.path) {
+            Some(e) if e.stamp == *stamp && e.file == *file => Ok(None),
+            _ => Ok(Some(parse(file, &crate::fs::read(&file.path)?))),
+        })
+        .collect::<Result<_>>()?;
+    let parsed = fresh.iter().filter(|f| f.is_some()).count();
+    let mut next = HashMap::with_capacity(files.len());
+    let mut results = Vec::with_capacity(files.len());
+    for ((file, stamp), fresh) in files.iter().zip(stamps).zip(fresh) {
+        let parsed = match fresh {
+            Some(p) => p,
+            None => entries.remove(&file.path).expect("checked above").parsed,
+        };
+        results.push(parsed.clone());
+        next.insert(
+            file.path.clone(),
+            Entry {
+                stamp,
+                file: file.clone(),
+                parsed,
+            },
+        );
+    }
+    *entries = next;
+    Ok((results, parsed))
+}
