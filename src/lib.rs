@@ -39,15 +39,16 @@ pub struct BuildReport {
     pub bytes: u64,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
-    /// How long each stage took, in order.
-    pub timings: Vec<(&'static str, Duration)>,
+    /// Each stage in order: how long it took, and the process's resident memory after it
+    /// (in KiB; 0 where the OS does not tell).
+    pub timings: Vec<(&'static str, Duration, u64)>,
 }
 
 /// Stage timings for `--timings`.
 #[derive(Debug)]
 struct Timings {
     last: Instant,
-    stages: Vec<(&'static str, Duration)>,
+    stages: Vec<(&'static str, Duration, u64)>,
 }
 
 impl Default for Timings {
@@ -62,9 +63,21 @@ impl Default for Timings {
 impl Timings {
     fn mark(&mut self, stage: &'static str) {
         let now = Instant::now();
-        self.stages.push((stage, now - self.last));
+        self.stages.push((stage, now - self.last, resident_kib()));
         self.last = now;
     }
+}
+
+/// Resident memory of this process in KiB, from /proc (Linux); 0 elsewhere.
+fn resident_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
 }
 
 /// A site parsed and modelled, with its templates loaded: everything but the rendering.

@@ -320,25 +320,32 @@ fn group_terms<'a>(
 /// then slug. Candidates are the `RELATED_WINDOW` nearest pages in each tag's date order, so a
 /// tag on every article costs linear time, not quadratic.
 fn related(pages: &[Arc<Page>], tags: &[Term], page_tags: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    use rayon::prelude::*;
     (0..pages.len())
-        .map(|p| {
-            let mut shared: HashMap<usize, usize> = HashMap::new();
+        .into_par_iter()
+        .map_init(Vec::new, |candidates: &mut Vec<usize>, p| {
+            candidates.clear();
             for &t in &page_tags[p] {
                 let list = &tags[t].pages;
                 // `list` is in page-index order (= date order); find where `p` stands.
                 let at = list.partition_point(|&q| q < p);
                 let from = at.saturating_sub(RELATED_WINDOW);
                 let to = (at + RELATED_WINDOW).min(list.len());
-                for &q in &list[from..to] {
-                    if q != p {
-                        *shared.entry(q).or_default() += 1;
-                    }
+                candidates.extend(list[from..to].iter().filter(|&&q| q != p));
+            }
+            // Sorting the candidates groups each page's shared tags into one run.
+            candidates.sort_unstable();
+            let mut best: Vec<(usize, usize)> = Vec::with_capacity(RELATED + 1);
+            for run in candidates.chunk_by(|a, b| a == b) {
+                let (q, shared) = (run[0], run.len());
+                // More shared tags first; then newer (smaller index, since index order is date order).
+                let at = best.partition_point(|&(bq, bs)| bs > shared || (bs == shared && bq < q));
+                if at < RELATED {
+                    best.insert(at, (q, shared));
+                    best.truncate(RELATED);
                 }
             }
-            let mut ranked: Vec<(usize, usize)> = shared.into_iter().collect();
-            // More shared tags first; then newer (smaller index); index order is date order.
-            ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            ranked.into_iter().take(RELATED).map(|(q, _)| q).collect()
+            best.into_iter().map(|(q, _)| q).collect()
         })
         .collect()
 }

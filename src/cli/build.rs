@@ -20,8 +20,12 @@ pub fn run(args: BuildArgs) -> ExitCode {
         Ok(report) => {
             println!("{}", super::summary(&report));
             if args.timings {
-                for (stage, took) in &report.timings {
-                    eprintln!("  {stage:<22} {:>7.1} ms", took.as_secs_f64() * 1000.0);
+                for (stage, took, rss) in &report.timings {
+                    eprintln!(
+                        "  {stage:<22} {:>7.1} ms  {:>6} MiB resident",
+                        took.as_secs_f64() * 1000.0,
+                        rss / 1024
+                    );
                 }
             }
             ExitCode::SUCCESS
