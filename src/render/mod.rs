@@ -502,6 +502,8 @@ impl Shared<'_> {
                     title: &edition.title,
                     url: &edition.url,
                     date: DateView::new(&edition.date, &edition.lang),
+                    lang: &edition.lang,
+                    dir: config::direction(&edition.lang),
                 }
             })
             .collect();

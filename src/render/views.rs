@@ -176,12 +176,16 @@ pub struct EditionLink<'a> {
     pub title: &'a str,
     pub url: &'a str,
     pub date: DateView,
+    pub lang: &'a str,
+    pub dir: &'static str,
 }
 
 #[derive(Serialize)]
 pub struct EditionSummary<'a> {
     pub title: &'a str,
     pub url: &'a str,
+    pub lang: &'a str,
+    pub dir: &'static str,
     pub date: DateView,
     pub summary: Option<&'a str>,
     pub count: usize,
@@ -193,6 +197,8 @@ impl<'a> EditionSummary<'a> {
         EditionSummary {
             title: &edition.title,
             url: &edition.url,
+            lang: &edition.lang,
+            dir: config::direction(&edition.lang),
             date: DateView::new(&edition.date, &edition.lang),
             summary: edition.summary.as_deref(),
             count: site.edition_items[e].len(),
@@ -213,6 +219,7 @@ pub struct EditionView<'a> {
     pub url: &'a str,
     pub permalink: &'a str,
     pub lang: &'a str,
+    pub dir: &'static str,
     pub date: DateView,
     pub updated: Option<DateView>,
     pub summary: Option<&'a str>,
@@ -239,6 +246,7 @@ impl<'a> EditionView<'a> {
             url: &edition.url,
             permalink: &edition.permalink,
             lang: &edition.lang,
+            dir: config::direction(&edition.lang),
             date: DateView::new(&edition.date, &edition.lang),
             updated: edition
                 .updated
