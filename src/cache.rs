@@ -22,16 +22,31 @@ pub struct Stamp {
 impl Stamp {
     pub fn of(path: &Path) -> Result<Stamp> {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        Ok(Stamp::from_metadata(&meta))
+    }
+
+    fn from_metadata(meta: &std::fs::Metadata) -> Stamp {
         #[cfg(unix)]
-        let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+        let inode = std::os::unix::fs::MetadataExt::ino(meta);
         #[cfg(not(unix))]
         let inode = 0;
-        Ok(Stamp {
+        Stamp {
             len: meta.len(),
             modified: meta.modified().ok(),
             inode,
-        })
+        }
     }
+}
+
+/// Reads a file and its stamp with one open (the stamp from the open file, not a second lookup).
+fn read_stamped(path: &Path) -> Result<(Vec<u8>, Stamp)> {
+    use std::io::Read;
+    let io = |e| Error::io(path, e);
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    file.read_to_end(&mut bytes).map_err(io)?;
+    Ok((bytes, Stamp::from_metadata(&meta)))
 }
 
 /// A parse's outcome, shared between the cache and the site model.
@@ -100,22 +115,24 @@ fn refresh<T: Send + Sync>(
     parse: impl Fn(&ArticleFile, &[u8]) -> Parsed<T> + Sync,
 ) -> Result<(Vec<Parsed<T>>, usize)> {
     use rayon::prelude::*;
-    let stamps: Vec<Stamp> = files
+    // A cached file is only stat'ed; the others are read (and stamped) once.
+    let fresh: Vec<(Stamp, Option<Parsed<T>>)> = files
         .par_iter()
-        .map(|f| Stamp::of(&f.path))
-        .collect::<Result<_>>()?;
-    let fresh: Vec<Option<Parsed<T>>> = files
-        .par_iter()
-        .zip(&stamps)
-        .map(|(file, stamp)| match entries.get(&file.path) {
-            Some(e) if e.stamp == *stamp && e.file == *file => Ok(None),
-            _ => Ok(Some(parse(file, &crate::fs::read(&file.path)?))),
+        .map(|file| {
+            if let Some(e) = entries.get(&file.path) {
+                let stamp = Stamp::of(&file.path)?;
+                if e.stamp == stamp && e.file == *file {
+                    return Ok((stamp, None));
+                }
+            }
+            let (bytes, stamp) = read_stamped(&file.path)?;
+            Ok((stamp, Some(parse(file, &bytes))))
         })
         .collect::<Result<_>>()?;
-    let parsed = fresh.iter().filter(|f| f.is_some()).count();
+    let parsed = fresh.iter().filter(|(_, f)| f.is_some()).count();
     let mut next = HashMap::with_capacity(files.len());
     let mut results = Vec::with_capacity(files.len());
-    for ((file, stamp), fresh) in files.iter().zip(stamps).zip(fresh) {
+    for (file, (stamp, fresh)) in files.iter().zip(fresh) {
         let parsed = match fresh {
             Some(p) => p,
             None => entries.remove(&file.path).expect("checked above").parsed,

@@ -205,6 +205,16 @@ pub fn build_with(options: &BuildOptions, cache: &mut cache::ParseCache) -> Resu
     timings.mark("render and write");
     let committed = staging.commit()?;
     timings.mark("remove stale, swap");
+    if !config.base_url.contains("://") {
+        // Said only after a successful build, so it never buries real errors.
+        prepared.warnings.push(
+            Diagnostic::warning(
+                std::path::Path::new(config::CONFIG_FILE),
+                "base_url is not set: feeds, the sitemap and canonical links use root-relative URLs, which feed readers and search engines do not accept",
+            )
+            .hint("set `base_url: https://your.site/` in site.yaml, or build with --base-url"),
+        );
+    }
     Ok(BuildReport {
         timings: timings.stages,
         pages: rendered.pages,

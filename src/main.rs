@@ -6,10 +6,6 @@ use clap::{Parser, Subcommand};
 
 mod cli;
 
-// The build allocates many small strings from two threads; mimalloc is markedly faster here.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(
     name = "briefing",

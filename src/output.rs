@@ -198,6 +198,27 @@ impl Sink for Staging {
         self.put(path, bytes)
     }
 
+    /// In a fresh folder, makes every folder once, parents first, so no write has to fail first.
+    fn expect(&self, paths: &mut dyn Iterator<Item = &str>) -> Result<()> {
+        if !self.fresh {
+            return Ok(());
+        }
+        let dirs: std::collections::BTreeSet<&str> = paths
+            .filter_map(|p| p.rfind('/').map(|i| &p[..i]))
+            .collect();
+        for dir in dirs {
+            let path = self.staging.join(dir);
+            match std::fs::create_dir(&path) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => fs::create_dir_all(&path)?,
+                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                    return Err(Error::io(&path, e));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
     fn copy(&self, path: &str, source: &FileSource) -> Result<()> {
         self.put(path, &source.bytes()?)
     }

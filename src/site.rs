@@ -256,10 +256,12 @@ fn group_terms<'a>(
     let is_listed: HashSet<usize> = listed.iter().copied().collect();
     let mut groups: HashMap<String, Group> = HashMap::new();
     let mut page_slugs: Vec<Vec<String>> = Vec::with_capacity(pages.len());
+    // A few hundred names recur across thousands of pages: make each slug once.
+    let mut slug_of: HashMap<&str, String> = HashMap::new();
     for (i, page) in pages.iter().enumerate() {
         let mut slugs: Vec<String> = Vec::new();
         for (name, url) in names_of(page) {
-            let slug = slugify(name);
+            let slug = slug_of.entry(name).or_insert_with(|| slugify(name)).clone();
             if slug.is_empty() || slugs.contains(&slug) {
                 continue;
             }

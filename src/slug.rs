@@ -16,7 +16,7 @@ pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     let mut pending_dash = false;
     for c in text.nfc().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() || is_combining_mark(c) || c == ZWJ || c == ZWNJ {
+        if is_slug_char(c) {
             if pending_dash && !slug.is_empty() {
                 slug.push('-');
             }
@@ -32,6 +32,17 @@ pub fn slugify(text: &str) -> String {
     } else {
         slug.nfc().collect()
     }
+}
+
+/// Whether a slug keeps `c`: letters, digits, combining marks and ZWJ/ZWNJ.
+pub fn is_slug_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c) || c == ZWJ || c == ZWNJ
+}
+
+/// True when `text` has no character a slug keeps (its slug would be empty), without
+/// building the slug.
+pub fn has_empty_slug(text: &str) -> bool {
+    !text.chars().any(is_slug_char)
 }
 
 /// Characters left as they are in a path segment; everything else is %-encoded.

@@ -117,3 +117,22 @@ fn site_without_site_yaml_or_themes_builds_with_defaults() {
     assert!(site.path().join("output/articles/one/index.html").is_file());
     assert!(site.path().join("output/style.css").is_file());
 }
+
+#[test]
+fn missing_base_url_is_a_warning_after_a_good_build() {
+    let site = fixture("basic");
+    std::fs::remove_file(site.path().join("site.yaml")).unwrap();
+    let out = build(site.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("site.yaml:1:1: warning: base_url is not set"),
+        "{}",
+        stderr(&out)
+    );
+    let with_flag = build(site.path(), &["--base-url", "https://example.org/"]);
+    assert!(
+        !stderr(&with_flag).contains("base_url is not set"),
+        "{}",
+        stderr(&with_flag)
+    );
+}

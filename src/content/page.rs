@@ -8,7 +8,7 @@ use crate::content::document::Document;
 use crate::content::front_matter::{self, Source};
 use crate::error::Diagnostic;
 use crate::markdown::{self, TocEntry};
-use crate::slug::{encode_path, encode_segment, slugify};
+use crate::slug::{encode_path, encode_segment, has_empty_slug, slugify};
 
 /// A resolved image: `src` is ready to use as an `src` attribute.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -236,7 +236,7 @@ pub(crate) fn checked_tags(
         .into_iter()
         .map(|t| t.trim().to_string())
         .collect();
-    if tags.iter().all(|t| !slugify(t).is_empty()) {
+    if !tags.iter().any(|t| has_empty_slug(t)) {
         return tags;
     }
     // Rare: find each tag's place, in order, to point at the bad ones.
@@ -246,7 +246,7 @@ pub(crate) fn checked_tags(
         if let Some((line, column)) = at {
             from = (line, column + tag.chars().count());
         }
-        if slugify(tag).is_empty() {
+        if has_empty_slug(tag) {
             let (line, column) = at.unwrap_or((1, 1));
             errors.push(
                 doc.error_at(

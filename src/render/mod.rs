@@ -22,6 +22,10 @@ pub trait Sink: Sync {
     fn file(&self, path: &str, bytes: &[u8]) -> Result<()>;
     /// A file copied as it is (static files, bundle assets).
     fn copy(&self, path: &str, source: &FileSource) -> Result<()>;
+    /// Every path that will be written, before any is: a sink may make folders up front.
+    fn expect(&self, _paths: &mut dyn Iterator<Item = &str>) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// Collects outputs in memory, keyed by path.
@@ -231,6 +235,12 @@ pub fn render(
         return Err(Error::Diagnostics(collisions));
     }
 
+    sink.expect(
+        &mut generated
+            .iter()
+            .map(String::as_str)
+            .chain(copies.iter().map(|(p, _)| p.as_str())),
+    )?;
     {
         let global = templates.tera.global_context();
         global.insert("site", &SiteView::new(config));
