@@ -141,7 +141,13 @@ fn count_words(text: &str, in_word: &mut bool) -> (usize, usize) {
     let mut words = 0;
     let mut cjk = 0;
     for (n, token) in text.split_whitespace().enumerate() {
-        let han = token.chars().filter(|&c| is_cjk(c)).count();
+        // CJK characters are 3-byte UTF-8 sequences led by 0xE3..=0xE9: skip the char scan
+        // for everything else (ASCII, Bengali...), which is nearly all text.
+        let han = if token.bytes().any(|b| (0xE3..=0xE9).contains(&b)) {
+            token.chars().filter(|&c| is_cjk(c)).count()
+        } else {
+            0
+        };
         if han > 0 {
             cjk += han;
         } else if !(n == 0 && *in_word && !text.starts_with(char::is_whitespace)) {
