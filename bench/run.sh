@@ -110,6 +110,8 @@ for n in "${sizes[@]}"; do
 
   files=$(find "$out" -type f | wc -l)
   out_bytes=$(find "$out" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}')
+  index_gz=0
+  [ -f "$out/search-index.json" ] && index_gz=$(gzip -9 -c "$out/search-index.json" | wc -c)
 
   # No-change rebuild: the last output is current; build it again RUNS times.
   rebuild=()
@@ -120,8 +122,8 @@ for n in "${sizes[@]}"; do
     t1=$(date +%s%N)
     rebuild+=("$(((t1 - t0) / 1000))")
   done
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$in_bytes" "$rss_max" "$files" "$out_bytes" \
-    "$(IFS=,; echo "${times[*]}")" "$summary" "$RUNS" "$(IFS=,; echo "${rebuild[*]}")" >>"$results"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$in_bytes" "$rss_max" "$files" "$out_bytes" \
+    "$(IFS=,; echo "${times[*]}")" "$summary" "$RUNS" "$(IFS=,; echo "${rebuild[*]}")" "$index_gz" >>"$results"
   rm -rf "$BENCH_DIR/$name"-out-* "$BENCH_DIR/.$name"-out-*.briefing-*
 done
 
@@ -132,17 +134,17 @@ import os, statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
 bin_, rev = sys.argv[2], sys.argv[3]
 print()
-print("| Articles | Input MiB | Runs | Cold median s | Min s | Max s | Articles/s (median) | No-change rebuild median s | Peak RSS MiB | Output files | Output MiB |")
-print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-for n, inb, rss, files, outb, times, summary, runs, rebuild in rows:
+print("| Articles | Input MiB | Runs | Cold median s | Min s | Max s | Articles/s (median) | No-change rebuild median s | Peak RSS MiB | Output files | Output MiB | Search index gzip KiB |")
+print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+for n, inb, rss, files, outb, times, summary, runs, rebuild, index_gz in rows:
     t = [int(x) / 1e6 for x in times.split(",")]
     med = statistics.median(t)
     rate = int(n) / med if med > 0 else float("inf")
     reb = statistics.median([int(x) / 1e6 for x in rebuild.split(",")])
     print(f"| {int(n):,} | {int(inb)/2**20:.1f} | {runs} | {med:.3f} | {min(t):.3f} | {max(t):.3f} | "
-          f"{rate:,.0f} | {reb:.3f} | {int(rss)/1024:.1f} | {int(files):,} | {int(outb)/2**20:.1f} |")
+          f"{rate:,.0f} | {reb:.3f} | {int(rss)/1024:.1f} | {int(files):,} | {int(outb)/2**20:.1f} | {int(index_gz)/1024:,.0f} |")
 print()
 print(f"Machine: {os.cpu_count()} CPUs; binary: `{bin_}` (commit {rev}); cold builds into a fresh output folder; no-change rebuilds of the last one.")
-for n, *_, summary, runs, _rebuild in rows:
+for n, *_, summary, runs, _rebuild, _index in rows:
     print(f"- N={int(n):,}: binary's summary line: `{summary}`")
 EOF
