@@ -2,8 +2,6 @@
 
 use std::process::ExitCode;
 
-use briefing::Error;
-
 use super::SiteArgs;
 
 #[derive(clap::Args)]
@@ -30,13 +28,6 @@ pub fn run(args: BuildArgs) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(Error::Usage(message)) => {
-            eprintln!("error: {message}");
-            ExitCode::from(2)
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::from(1)
-        }
+        Err(e) => super::fail(&e),
     }
 }

@@ -5,7 +5,9 @@ pub mod watch;
 
 use std::path::PathBuf;
 
-use briefing::{BuildOptions, BuildReport};
+use std::process::ExitCode;
+
+use briefing::{BuildOptions, BuildReport, Error};
 
 /// Options every command that builds the site takes.
 #[derive(clap::Args)]
@@ -65,5 +67,19 @@ fn human_bytes(bytes: u64) -> String {
         b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / f64::from(1 << 20)),
         b if b >= 1 << 10 => format!("{:.1} KB", b as f64 / f64::from(1 << 10)),
         b => format!("{b} B"),
+    }
+}
+
+/// Prints an error and gives its exit code: 2 for usage errors, 1 for problems in the site.
+pub fn fail(error: &Error) -> ExitCode {
+    match error {
+        Error::Usage(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        e => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
     }
 }

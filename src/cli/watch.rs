@@ -4,7 +4,6 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use briefing::Error;
 use briefing::dev::watch::{Event, Message, watch};
 
 use super::SiteArgs;
@@ -66,14 +65,7 @@ pub fn run(args: WatchArgs) -> ExitCode {
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Error::Usage(message)) => {
-            eprintln!("error: {message}");
-            ExitCode::from(2)
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::from(1)
-        }
+        Err(e) => super::fail(&e),
     }
 }
 
