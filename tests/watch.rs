@@ -159,3 +159,38 @@ fn rebuilds_on_change_survives_errors_and_stops_cleanly() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn content_folder_deleted_and_recreated_is_watched_again() {
+    let site = fixture("basic");
+    let root = site.path();
+    let output = root.join("output");
+    let watching = Watching::start(root);
+
+    let saved = tempfile::tempdir().unwrap();
+    common::copy_tree(&root.join("content"), saved.path());
+    std::fs::remove_dir_all(root.join("content")).unwrap();
+    watching.next_stdout();
+    assert!(!output.join("articles/older-english").exists());
+
+    common::copy_tree(saved.path(), &root.join("content"));
+    let line = watching.next_stdout();
+    assert!(line.contains("changed"), "{line}");
+    // Edits inside the recreated folder are seen too.
+    let article = root.join("content/articles/older-english.md");
+    let text = read(&article);
+    std::fs::write(
+        &article,
+        text.replace("Older English briefing", "Back again"),
+    )
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !read(&output.join("articles/older-english/index.html")).contains("Back again") {
+        assert!(
+            Instant::now() < deadline,
+            "edit after recreation not rebuilt"
+        );
+        let _ = watching.stdout.recv_timeout(Duration::from_millis(200));
+    }
+    assert_eq!(watching.interrupt().code(), Some(0));
+}

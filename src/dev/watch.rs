@@ -103,18 +103,20 @@ pub fn watch(
     })
     .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", root.display())))?;
 
+    // The root itself, not recursively: site.yaml, and input folders appearing or vanishing.
+    debouncer
+        .watch(&root, RecursiveMode::NonRecursive)
+        .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", root.display())))?;
     let mut watched: BTreeSet<PathBuf> = BTreeSet::new();
     let mut rewatch = |debouncer: &mut notify_debouncer_full::Debouncer<_, _>| {
-        // The root itself (site.yaml; input folders appearing), then each input folder.
-        let _ = debouncer.watch(&root, RecursiveMode::NonRecursive);
         for dir in INPUT_DIRS.iter().map(|d| root.join(d)) {
             if dir.is_dir() && !watched.contains(&dir) {
                 if debouncer.watch(&dir, RecursiveMode::Recursive).is_ok() {
                     watched.insert(dir);
                 }
-            } else if !dir.is_dir() {
-                // Deleted: forget it, so it is watched again when it comes back.
-                watched.remove(&dir);
+            } else if !dir.is_dir() && watched.remove(&dir) {
+                // Deleted (its watch went with it): watched again when it comes back.
+                let _ = debouncer.unwatch(&dir);
             }
         }
     };
