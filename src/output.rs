@@ -70,6 +70,8 @@ pub struct Staging {
     written: AtomicUsize,
     /// The folder started empty: nothing to compare against, nothing stale to remove.
     fresh: bool,
+    /// Folders made up front (see `Sink::expect`): a write into one needs no `mkdir`.
+    made: std::sync::OnceLock<HashSet<String>>,
 }
 
 impl Staging {
@@ -109,6 +111,7 @@ impl Staging {
             bytes: AtomicU64::new(0),
             written: AtomicUsize::new(0),
             fresh,
+            made: std::sync::OnceLock::new(),
         };
         me.put(MARKER, b"")?;
         for kept in KEPT {
@@ -172,6 +175,22 @@ impl Staging {
 
     /// Writes a file into a folder that started empty: try the write, make the folder if missing.
     fn write_new(&self, target: &Path, bytes: &[u8]) -> Result<()> {
+        // A page's own folder (`articles/<slug>/`) is made here, by the thread that writes
+        // it, so folder creation runs alongside rendering instead of before it.
+        if let (Some(made), Some(dir)) = (self.made.get(), target.parent()) {
+            let rel = dir
+                .strip_prefix(&self.staging)
+                .unwrap_or(dir)
+                .to_string_lossy();
+            if !made.contains(rel.as_ref()) {
+                match std::fs::create_dir(dir) {
+                    Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                        fs::create_dir_all(dir)?;
+                    }
+                    _ => {}
+                }
+            }
+        }
         if let Err(e) = std::fs::write(target, bytes) {
             if e.kind() != std::io::ErrorKind::NotFound {
                 return Err(Error::io(target, e));
@@ -198,15 +217,24 @@ impl Sink for Staging {
         self.put(path, bytes)
     }
 
-    /// In a fresh folder, makes every folder once, parents first, so no write has to fail first.
+    /// In a fresh folder, makes the shared folders (every parent of a page's own folder)
+    /// once, parents first, so that no write has to fail first.
     fn expect(&self, paths: &mut dyn Iterator<Item = &str>) -> Result<()> {
         if !self.fresh {
             return Ok(());
         }
-        let dirs: std::collections::BTreeSet<&str> = paths
-            .filter_map(|p| p.rfind('/').map(|i| &p[..i]))
-            .collect();
-        for dir in dirs {
+        let mut shared: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+        for path in paths {
+            let mut dir = path;
+            // Skip the file's own folder; keep every folder above it.
+            while let Some(i) = dir.rfind('/') {
+                dir = &dir[..i];
+                if dir.len() < path.rfind('/').unwrap_or(0) {
+                    shared.insert(dir);
+                }
+            }
+        }
+        for dir in &shared {
             let path = self.staging.join(dir);
             match std::fs::create_dir(&path) {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => fs::create_dir_all(&path)?,
@@ -216,6 +244,9 @@ impl Sink for Staging {
                 _ => {}
             }
         }
+        let mut made: HashSet<String> = shared.into_iter().map(String::from).collect();
+        made.insert(String::new());
+        let _ = self.made.set(made);
         Ok(())
     }
 
