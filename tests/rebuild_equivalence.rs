@@ -1,0 +1,240 @@
+//! The correctness guard for rebuilds: random sequences of edits, each followed by a rebuild
+//! that reuses the parse cache and the previous output (as `watch` does), must give exactly
+//! the bytes of a clean full build of the same tree.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use briefing::BuildOptions;
+use briefing::cache::ParseCache;
+use common::{fixture, read_tree};
+
+/// xorshift64*: a tiny deterministic generator, so a failing seed can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const TAGS: &[&str] = &[
+    "North Korea",
+    "Russia",
+    "উত্তর কোরিয়া",
+    "কূটনীতি",
+    "Sanctions",
+    "diplomacy",
+    "KCNA",
+];
+const WORDS: &[&str] = &[
+    "Kim",
+    "Lavrov",
+    "talks",
+    "সফর",
+    "বৈঠক",
+    "sanctions",
+    "Pyongyang",
+    "মস্কো",
+    "treaty",
+    "grain",
+];
+
+fn articles(root: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("content/articles"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn article_text(rng: &mut Rng, title: &str) -> String {
+    let tags: Vec<&str> = (0..1 + rng.below(3)).map(|_| *rng.pick(TAGS)).collect();
+    let body: Vec<&str> = (0..5 + rng.below(30)).map(|_| *rng.pick(WORDS)).collect();
+    format!(
+        "---\ntitle: \"{title}\"\ndate: 2023-{:02}-{:02}T{:02}:00:00+06:00\ntags: [{}]\nsources: [{}]\n---\n\n{}\n\n## {}\n\n{}\n",
+        1 + rng.below(12),
+        1 + rng.below(28),
+        rng.below(24),
+        tags.iter()
+            .map(|t| format!("\"{t}\""))
+            .collect::<Vec<_>>()
+            .join(", "),
+        rng.pick(&[
+            "KCNA",
+            "Reuters",
+            "{name: TASS, url: \"https://tass.com/\"}"
+        ]),
+        body.join(" "),
+        rng.pick(WORDS),
+        body.iter().rev().copied().collect::<Vec<_>>().join(" "),
+    )
+}
+
+fn slug_of(path: &Path) -> String {
+    path.file_stem().unwrap().to_string_lossy().into_owned()
+}
+
+/// One random edit of the site: articles, editions or a template.
+fn edit(rng: &mut Rng, root: &Path, step: usize) -> String {
+    let dir = root.join("content/articles");
+    let existing = articles(root);
+    match rng.below(10) {
+        0 | 1 => {
+            let path = dir.join(format!("new-{step}.md"));
+            let title = format!("New {step} {}", rng.pick(WORDS));
+            std::fs::write(&path, article_text(rng, &title)).unwrap();
+            format!("add {}", path.display())
+        }
+        2 | 3 if !existing.is_empty() => {
+            let path = rng.pick(&existing).clone();
+            let title = format!("Edited {step} {}", rng.pick(WORDS));
+            std::fs::write(&path, article_text(rng, &title)).unwrap();
+            format!("rewrite {}", path.display())
+        }
+        4 if existing.len() > 3 => {
+            let path = rng.pick(&existing).clone();
+            std::fs::remove_file(&path).unwrap();
+            format!("delete {}", path.display())
+        }
+        5 if !existing.is_empty() => {
+            let from = rng.pick(&existing).clone();
+            let to = dir.join(format!("renamed-{step}.md"));
+            std::fs::rename(&from, &to).unwrap();
+            format!("rename {} -> {}", from.display(), to.display())
+        }
+        6 if !existing.is_empty() => {
+            // Same length, different bytes: a one-character change in place.
+            let path = rng.pick(&existing).clone();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let changed = text.replacen("Kim", "Jon", 1).replacen("talks", "tales", 1);
+            std::fs::write(&path, changed).unwrap();
+            format!("touch up {}", path.display())
+        }
+        7 => {
+            let editions = root.join("content/editions");
+            std::fs::create_dir_all(&editions).unwrap();
+            let picks: Vec<String> = (0..1 + rng.below(3).min(existing.len().saturating_sub(1)))
+                .filter_map(|_| {
+                    existing
+                        .get(rng.below(existing.len().max(1)))
+                        .map(|p| slug_of(p))
+                })
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let path = editions.join(format!("2023-11-{:02}.md", 1 + rng.below(5)));
+            let list = picks
+                .iter()
+                .map(|s| format!("  - {{slug: \"{s}\", note: \"why {step}\"}}"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            std::fs::write(&path, format!("---\ntitle: Edition {step}\ndate: 2023-11-{:02}\narticles:\n{list}\n---\n\nIntro {step}.\n", 1 + rng.below(28))).unwrap();
+            format!("edition {}", path.display())
+        }
+        8 => {
+            let templates = root.join("templates");
+            std::fs::create_dir_all(&templates).unwrap();
+            let path = templates.join("404.html");
+            std::fs::write(&path, format!("{{% extends \"base.html\" %}}{{% block main %}}<p>Lost {step}</p>{{% endblock main %}}")).unwrap();
+            format!("template {}", path.display())
+        }
+        _ => {
+            let editions = root.join("content/editions");
+            match std::fs::read_dir(&editions)
+                .ok()
+                .and_then(|mut d| d.next())
+                .and_then(|e| e.ok())
+            {
+                Some(e) => {
+                    std::fs::remove_file(e.path()).unwrap();
+                    format!("delete edition {}", e.path().display())
+                }
+                None => "nothing".to_string(),
+            }
+        }
+    }
+}
+
+/// Editions must name existing articles: drop the ones an edit has broken (a real editor
+/// would see the error and fix it; here we want successful builds to compare).
+fn repair_editions(root: &Path) {
+    let slugs: Vec<String> = articles(root).iter().map(|p| slug_of(p)).collect();
+    let Ok(dir) = std::fs::read_dir(root.join("content/editions")) else {
+        return;
+    };
+    for entry in dir.filter_map(|e| e.ok()) {
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let broken = text
+            .lines()
+            .filter_map(|l| l.split("slug: \"").nth(1))
+            .filter_map(|rest| rest.split('"').next())
+            .any(|slug| !slugs.iter().any(|s| s == slug));
+        if broken {
+            std::fs::remove_file(entry.path()).unwrap();
+        }
+    }
+}
+
+#[test]
+fn rebuilds_after_random_edits_equal_clean_builds() {
+    let steps: usize = std::env::var("BRIEFING_EQUIVALENCE_STEPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100);
+    for seed in [0x5EED_0001_u64, 0xB1E5_5ED2] {
+        let site = fixture("basic");
+        let root = site.path();
+        let output = root.join("output");
+        let scratch = tempfile::tempdir().unwrap();
+        let options = BuildOptions {
+            root: root.to_path_buf(),
+            output: Some(output.clone()),
+            base_url: Some("https://example.org/desk/".into()),
+            ..Default::default()
+        };
+        let mut cache = ParseCache::default();
+        let mut rng = Rng(seed);
+        briefing::build_with(&options, &mut cache).unwrap();
+        let mut log = Vec::new();
+        for step in 0..steps {
+            log.push(edit(&mut rng, root, step));
+            repair_editions(root);
+            briefing::build_with(&options, &mut cache)
+                .unwrap_or_else(|e| panic!("seed {seed:#x} step {step} ({}): {e}", log.join("; ")));
+            let clean = scratch.path().join(format!("clean-{step}"));
+            briefing::build(&BuildOptions {
+                output: Some(clean.clone()),
+                ..options.clone()
+            })
+            .unwrap();
+            let (got, want) = (read_tree(&output), read_tree(&clean));
+            if got != want {
+                let differ: Vec<_> = want
+                    .keys()
+                    .chain(got.keys())
+                    .filter(|k| got.get(*k) != want.get(*k))
+                    .take(5)
+                    .collect();
+                panic!(
+                    "seed {seed:#x} step {step}: rebuild differs from a clean build in {differ:?}\nedits: {}",
+                    log.join("\n")
+                );
+            }
+            std::fs::remove_dir_all(&clean).unwrap();
+        }
+    }
+}
