@@ -124,6 +124,12 @@ for n in "${sizes[@]}"; do
   done
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$in_bytes" "$rss_max" "$files" "$out_bytes" \
     "$(IFS=,; echo "${times[*]}")" "$summary" "$RUNS" "$(IFS=,; echo "${rebuild[*]}")" "$index_gz" >>"$results"
+done
+# Outputs go only now, after every size: deleting thousands of files right before the next
+# size's cold builds would slow those builds' file creation (see below) and measure ext4.
+for n in "${sizes[@]}"; do
+  name=n$n
+  [ "$SEED" = 1 ] || name=n$n-s$SEED
   rm -rf "$BENCH_DIR/$name"-out-* "$BENCH_DIR/.$name"-out-*.briefing-*
 done
 
