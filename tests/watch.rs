@@ -194,3 +194,31 @@ fn content_folder_deleted_and_recreated_is_watched_again() {
     }
     assert_eq!(watching.interrupt().code(), Some(0));
 }
+
+#[test]
+fn a_burst_of_500_files_gives_one_rebuild() {
+    let site = fixture("basic");
+    let root = site.path();
+    let watching = Watching::start(root);
+    // Like a `git checkout`: 500 files land at once.
+    let staging = tempfile::tempdir().unwrap();
+    for i in 0..500 {
+        std::fs::write(
+            staging.path().join(format!("burst-{i}.md")),
+            format!("---\ntitle: Burst {i}\ndate: 2023-10-01\ntags: [Burst]\n---\n\nText {i}.\n"),
+        )
+        .unwrap();
+    }
+    let articles = root.join("content/articles");
+    for i in 0..500 {
+        let name = format!("burst-{i}.md");
+        std::fs::rename(staging.path().join(&name), articles.join(&name)).unwrap();
+    }
+    let first = watching.next_stdout();
+    assert!(first.contains("and 499 more changed"), "{first}");
+    // No second rebuild follows for the same burst.
+    let again = watching.stdout.recv_timeout(Duration::from_secs(2));
+    assert!(again.is_err(), "a second rebuild: {again:?}");
+    assert!(root.join("output/articles/burst-499/index.html").is_file());
+    assert_eq!(watching.interrupt().code(), Some(0));
+}

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
@@ -26,6 +26,9 @@ pub enum Change {
     Static,
     Config,
 }
+
+/// The longest a burst of changes is waited for before rebuilding anyway.
+const MAX_SETTLE: Duration = Duration::from_secs(2);
 
 /// The folders a site's inputs live in, relative to the root.
 const INPUT_DIRS: &[&str] = &["content", "themes", "templates", "static"];
@@ -126,17 +129,33 @@ pub fn watch(
     let mut cache = ParseCache::default();
     let first = build_with(options, &mut cache);
     emit(&mut report, &first, &[]);
-    while let Ok(message) = rx.recv() {
-        let events = match message {
-            Message::Stop => break,
-            Message::Files(Err(errors)) => {
-                for e in errors {
-                    report(Event::WatchError(e.to_string()));
-                }
-                continue;
+    while let Ok(first) = rx.recv() {
+        // A burst (a `git checkout`) reaches us as several debounced batches: take them all,
+        // until nothing new arrives for one debounce period, and rebuild once.
+        let mut messages = vec![first];
+        let settle_until = Instant::now() + MAX_SETTLE;
+        while Instant::now() < settle_until {
+            match rx.recv_timeout(debounce) {
+                Ok(m) => messages.push(m),
+                Err(_) => break,
             }
-            Message::Files(Ok(events)) => events,
-        };
+        }
+        let mut events = Vec::new();
+        let mut stop = false;
+        for message in messages {
+            match message {
+                Message::Stop => stop = true,
+                Message::Files(Err(errors)) => {
+                    for e in errors {
+                        report(Event::WatchError(e.to_string()));
+                    }
+                }
+                Message::Files(Ok(batch)) => events.extend(batch),
+            }
+        }
+        if stop {
+            break;
+        }
         let changed: BTreeSet<PathBuf> = events
             .iter()
             // Reading files (the build's own reads among them) is not a change.
