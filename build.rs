@@ -34,7 +34,14 @@ fn collect(base: &Path, dir: &Path, files: &mut Vec<String>) {
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
+        // The same files the build itself ignores: hidden files and editors' temp and backups.
+        let backup = name.ends_with('~')
+            || name.ends_with(".swp")
+            || name.ends_with(".swx")
+            || name.ends_with(".tmp")
+            || (name.starts_with('#') && name.ends_with('#'))
+            || name == "4913";
+        if name.starts_with('.') || backup {
             continue;
         }
         if path.is_dir() {

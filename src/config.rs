@@ -279,11 +279,12 @@ fn base_path_of(base_url: &str) -> String {
     }
 }
 
-/// A loose BCP 47 check: `en`, `bn-BD`, `zh-Hant-TW`, `sr-Latn`.
+/// A BCP 47 shape check: a 2–3 letter primary language (`en`, `bn`, `ckb`), then subtags of
+/// 1–8 letters or digits (`bn-BD`, `zh-Hant-TW`, `sr-Latn`). `English` or `bn_BD` fail.
 pub fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let primary = parts.next().unwrap_or("");
-    (2..=8).contains(&primary.len())
+    (2..=3).contains(&primary.len())
         && primary.chars().all(|c| c.is_ascii_alphabetic())
         && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
@@ -337,6 +338,9 @@ mod tests {
         assert!(is_language_tag("bn"));
         assert!(is_language_tag("bn-BD"));
         assert!(!is_language_tag("bengali language"));
+        assert!(!is_language_tag("English"));
+        assert!(!is_language_tag("bn_BD"));
+        assert!(is_language_tag("zh-Hant-TW"));
         assert_eq!(direction("ar-EG"), "rtl");
         assert_eq!(direction("bn"), "ltr");
     }

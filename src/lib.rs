@@ -1,7 +1,8 @@
 //! briefing: a static site generator for curated news briefings.
 //!
 //! The build is a pipeline of plain functions: `config::load` → `content` (discover, parse)
-//! → `site::assemble` → `render::render` → `output::write`. Only the last one writes files.
+//! → `site::assemble` → `render::render` → `output::Staging`. Only the last one writes files;
+//! `dev` (watch) sits on top and the pipeline knows nothing of it.
 
 pub mod cache;
 pub mod config;
@@ -14,6 +15,7 @@ pub mod keys;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod site;
 pub mod slug;
 pub mod templates;

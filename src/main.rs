@@ -23,6 +23,10 @@ enum Command {
     Build(cli::build::BuildArgs),
     /// Build, then rebuild on every change to content, templates, static files or site.yaml
     Watch(cli::watch::WatchArgs),
+    /// Create a new site in DIR: site.yaml, an example article and edition, a Pages workflow
+    Init(cli::init::InitArgs),
+    /// Create a draft article in content/articles/ and print its path
+    New(cli::new::NewArgs),
 }
 
 fn main() -> ExitCode {
@@ -30,5 +34,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => cli::build::run(args),
         Command::Watch(args) => cli::watch::run(args),
+        Command::Init(args) => cli::init::run(args),
+        Command::New(args) => cli::new::run(args),
     }
 }
