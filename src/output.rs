@@ -72,6 +72,8 @@ pub struct Staging {
     fresh: bool,
     /// Folders made up front (see `Sink::expect`): a write into one needs no `mkdir`.
     made: std::sync::OnceLock<HashSet<String>>,
+    /// Set once the swap is done; until then, dropping puts the folder back (see `Drop`).
+    committed: bool,
 }
 
 impl Staging {
@@ -112,6 +114,7 @@ impl Staging {
             written: AtomicUsize::new(0),
             fresh,
             made: std::sync::OnceLock::new(),
+            committed: false,
         };
         me.put(MARKER, b"")?;
         for kept in KEPT {
@@ -127,7 +130,7 @@ impl Staging {
     }
 
     /// Removes stale files, then swaps the staging folder in; the old output becomes the spare.
-    pub fn commit(self) -> Result<CommitReport> {
+    pub fn commit(mut self) -> Result<CommitReport> {
         if !self.fresh {
             let produced = self.produced.lock().unwrap_or_else(|e| e.into_inner());
             remove_stale(&self.staging, &self.staging, &produced)?;
@@ -137,6 +140,7 @@ impl Staging {
         } else {
             fs::rename(&self.staging, &self.output)?;
         }
+        self.committed = true;
         Ok(CommitReport {
             bytes: self.bytes.load(Ordering::Relaxed),
             written: self.written.load(Ordering::Relaxed),
@@ -202,6 +206,21 @@ impl Staging {
         }
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
+    }
+}
+
+/// A build that stopped after output began (a template error while rendering, a full disk)
+/// leaves things as they were: a fresh folder goes, a reused spare becomes the spare again.
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if self.committed {
+            return;
+        }
+        if self.fresh {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        } else if !self.spare.exists() {
+            let _ = std::fs::rename(&self.staging, &self.spare);
+        }
     }
 }
 

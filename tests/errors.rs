@@ -171,6 +171,8 @@ fn template_error_during_render_leaves_previous_output() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.starts_with("templates/tag.html:1:"), "{err}");
     assert_eq!(read_tree(&output), before);
+    // No half-written folder is left next to output/.
+    assert!(!site.path().join(".output.briefing-new").exists());
 }
 
 #[test]
