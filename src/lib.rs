@@ -5,9 +5,11 @@
 //! `dev` (watch) sits on top and the pipeline knows nothing of it.
 
 pub mod cache;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod dates;
+pub mod deploy;
 pub mod dev;
 pub mod error;
 pub mod fs;

@@ -21,20 +21,26 @@ struct Cli {
 enum Command {
     /// Build the site in ROOT into the output folder
     Build(cli::build::BuildArgs),
+    /// Build in memory and report broken links and anchors, missing images, content warnings
+    Check(cli::check::CheckArgs),
     /// Build, then rebuild on every change to content, templates, static files or site.yaml
     Watch(cli::watch::WatchArgs),
     /// Create a new site in DIR: site.yaml, an example article and edition, a Pages workflow
     Init(cli::init::InitArgs),
     /// Create a draft article in content/articles/ and print its path
     New(cli::new::NewArgs),
+    /// Build with the production base_url, commit the output to the gh-pages branch, push it
+    Deploy(cli::deploy::DeployArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => cli::build::run(args),
+        Command::Check(args) => cli::check::run(args),
         Command::Watch(args) => cli::watch::run(args),
         Command::Init(args) => cli::init::run(args),
         Command::New(args) => cli::new::run(args),
+        Command::Deploy(args) => cli::deploy::run(args),
     }
 }

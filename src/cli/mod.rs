@@ -1,6 +1,8 @@
 //! One module per command; each calls the library and prints for people.
 
 pub mod build;
+pub mod check;
+pub mod deploy;
 pub mod init;
 pub mod new;
 pub mod watch;
