@@ -9,7 +9,8 @@ use crate::{fs, keys, yaml};
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
-const KNOWN_KEYS: &[&str] = &[
+/// Every key `site.yaml` may hold.
+pub const KNOWN_KEYS: &[&str] = &[
     "title",
     "description",
     "base_url",

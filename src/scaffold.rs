@@ -845,16 +845,7 @@ mod tests {
             .collect();
         let text = std::str::from_utf8(&files["site.yaml"]).unwrap();
         let lines: Vec<&str> = text.lines().collect();
-        for key in [
-            "title",
-            "description",
-            "base_url",
-            "language",
-            "theme",
-            "timezone",
-            "paginate",
-            "cname",
-        ] {
+        for key in crate::config::KNOWN_KEYS.iter().copied() {
             let i = lines
                 .iter()
                 .position(|l| {
