@@ -845,7 +845,7 @@ mod tests {
             .collect();
         let text = std::str::from_utf8(&files["site.yaml"]).unwrap();
         let lines: Vec<&str> = text.lines().collect();
-        for key in crate::config::KNOWN_KEYS.iter().copied() {
+        for key in crate::config::KNOWN_KEYS {
             let i = lines
                 .iter()
                 .position(|l| {
