@@ -164,7 +164,10 @@ impl Job {
 /// generated one.
 fn jobs(site: &Site, statics: &BTreeMap<String, FileSource>) -> Vec<Job> {
     let per_page = site.config.paginate as usize;
-    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Article).collect();
+    // The few big outputs first (the archive lists every article), so that none of them is
+    // left running alone at the end of the parallel render.
+    let mut jobs: Vec<Job> = vec![Job::Archive, Job::Sitemap, Job::Atom(FeedKind::Site)];
+    jobs.extend((0..site.pages.len()).map(Job::Article));
     let mut lists = vec![ListKind::Home, ListKind::Editions];
     lists.extend((0..site.tags.len()).map(ListKind::Tag));
     lists.extend((0..site.sources.len()).map(ListKind::Source));
@@ -175,12 +178,9 @@ fn jobs(site: &Site, statics: &BTreeMap<String, FileSource>) -> Vec<Job> {
     jobs.extend([
         Job::TagIndex,
         Job::SourceIndex,
-        Job::Archive,
         Job::Search,
         Job::NotFound,
-        Job::Atom(FeedKind::Site),
         Job::Atom(FeedKind::Editions),
-        Job::Sitemap,
     ]);
     if !statics.contains_key("robots.txt") {
         jobs.push(Job::Robots);
@@ -266,14 +266,33 @@ pub fn render(
         ),
     };
 
-    let results: Vec<Result<()>> = jobs
-        .par_iter()
-        .zip(paths.par_iter())
-        .map(|(job, path)| {
-            let bytes = shared.render_job(*job, path)?;
-            sink.file(path, &bytes)
-        })
-        .collect();
+    // Pages render in parallel; the data files and copies are made alongside, not after.
+    let (results, data_files): (Vec<Result<()>>, Result<()>) = rayon::join(
+        || {
+            jobs.par_iter()
+                .zip(paths.par_iter())
+                .map(|(job, path)| {
+                    let bytes = shared.render_job(*job, path)?;
+                    sink.file(path, &bytes)
+                })
+                .collect()
+        },
+        || {
+            // GitHub Pages: serve files as they are (no Jekyll), and the custom domain if any.
+            sink.file(".nojekyll", b"")?;
+            if let Some(cname) = &config.cname {
+                sink.file("CNAME", format!("{cname}\n").as_bytes())?;
+            }
+            sink.file("feed.json", &data::json_feed(site))?;
+            let (index, script) = data::search_index(site);
+            sink.file("search-index.json", &index)?;
+            sink.file("search-index.js", &script)?;
+            copies
+                .par_iter()
+                .map(|(path, source)| sink.copy(path, source))
+                .collect::<Result<()>>()
+        },
+    );
 
     let mut errors: Vec<Diagnostic> = Vec::new();
     for r in results {
@@ -293,19 +312,7 @@ pub fn render(
     if !errors.is_empty() {
         return Err(Error::Diagnostics(errors));
     }
-    // GitHub Pages: serve files as they are (no Jekyll), and the custom domain if any.
-    sink.file(".nojekyll", b"")?;
-    if let Some(cname) = &config.cname {
-        sink.file("CNAME", format!("{cname}\n").as_bytes())?;
-    }
-    sink.file("feed.json", &data::json_feed(site))?;
-    let (index, script) = data::search_index(site);
-    sink.file("search-index.json", &index)?;
-    sink.file("search-index.js", &script)?;
-    copies
-        .par_iter()
-        .map(|(path, source)| sink.copy(path, source))
-        .collect::<Result<()>>()?;
+    data_files?;
     Ok(RenderReport {
         pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
         files: generated.len() + copies.len(),
