@@ -190,6 +190,34 @@ pub fn build_in_memory(
     Ok((prepared, sink.into_files()))
 }
 
+/// `build_in_memory` for the preview server: options as for `build`, parses reused from
+/// `cache`, and a report (its `written` and `bytes` count every file: nothing is on disk).
+pub fn build_to_memory_with(
+    options: &BuildOptions,
+    cache: &mut cache::ParseCache,
+) -> Result<(BuildReport, std::collections::BTreeMap<String, Vec<u8>>)> {
+    let started = Instant::now();
+    let mut timings = Timings::default();
+    let config = config::load(options)?;
+    let mut prepared = prepare_with(&config, cache)?;
+    timings.mark("load, parse, model");
+    let sink = render::MemorySink::default();
+    let rendered = prepared.render(&sink)?;
+    timings.mark("render");
+    let files = sink.into_files();
+    let report = BuildReport {
+        timings: timings.stages,
+        pages: rendered.pages,
+        files: rendered.files,
+        written: files.len(),
+        parsed: cache.last_parsed,
+        bytes: files.values().map(|b| b.len() as u64).sum(),
+        warnings: prepared.warnings,
+        elapsed: started.elapsed(),
+    };
+    Ok((report, files))
+}
+
 /// Builds the site into its output folder; a failed build leaves the old output untouched.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     build_with(options, &mut cache::ParseCache::default())

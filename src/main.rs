@@ -25,6 +25,8 @@ enum Command {
     Check(cli::check::CheckArgs),
     /// Build, then rebuild on every change to content, templates, static files or site.yaml
     Watch(cli::watch::WatchArgs),
+    /// Preview the site at http://127.0.0.1:1111/ with live reload (output/ is not touched)
+    Serve(cli::serve::ServeArgs),
     /// Create a new site in DIR: site.yaml, an example article and edition, a Pages workflow
     Init(cli::init::InitArgs),
     /// Create a draft article in content/articles/ and print its path
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
         Command::Build(args) => cli::build::run(args),
         Command::Check(args) => cli::check::run(args),
         Command::Watch(args) => cli::watch::run(args),
+        Command::Serve(args) => cli::serve::run(args),
         Command::Init(args) => cli::init::run(args),
         Command::New(args) => cli::new::run(args),
         Command::Deploy(args) => cli::deploy::run(args),

@@ -2,96 +2,17 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
 
+use common::running::Running;
 use common::{fixture, read, read_tree};
 
-/// A running `briefing watch` with its output lines arriving on channels.
-struct Watching {
-    child: Child,
-    stdout: mpsc::Receiver<String>,
-    stderr: mpsc::Receiver<String>,
-}
-
-fn lines(stream: impl std::io::Read + Send + 'static) -> mpsc::Receiver<String> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stream).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
-}
-
-impl Watching {
-    fn start(root: &Path) -> Watching {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("briefing"))
-            .args(["watch", "--root"])
-            .arg(root)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdout = lines(child.stdout.take().unwrap());
-        let stderr = lines(child.stderr.take().unwrap());
-        let w = Watching {
-            child,
-            stdout,
-            stderr,
-        };
-        let first = w.next_stdout();
-        assert!(first.contains("watching for changes"), "{first}");
-        w
-    }
-
-    fn next_stdout(&self) -> String {
-        self.stdout
-            .recv_timeout(Duration::from_secs(20))
-            .expect("no output from briefing watch within 20 s")
-    }
-
-    /// Stderr lines until one contains `needle`.
-    fn stderr_until(&self, needle: &str) -> String {
-        let mut seen = String::new();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if let Ok(line) = self.stderr.recv_timeout(Duration::from_millis(200)) {
-                seen.push_str(&line);
-                seen.push('\n');
-                if line.contains(needle) {
-                    return seen;
-                }
-            }
-        }
-        panic!("stderr never said {needle:?}; it said:\n{seen}");
-    }
-
-    fn interrupt(mut self) -> std::process::ExitStatus {
-        // SAFETY: sending SIGINT to our own child process.
-        unsafe {
-            libc::kill(self.child.id() as i32, libc::SIGINT);
-        }
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(Instant::now() < deadline, "watch did not stop on SIGINT");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Watching {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
+/// `briefing watch --root ROOT`, after its first build.
+fn watch(root: &Path) -> Running {
+    let w = Running::start(&["watch"], root);
+    let first = w.next_stdout();
+    assert!(first.contains("watching for changes"), "{first}");
+    w
 }
 
 #[test]
@@ -99,7 +20,7 @@ fn rebuilds_on_change_survives_errors_and_stops_cleanly() {
     let site = fixture("basic");
     let root = site.path();
     let output = root.join("output");
-    let watching = Watching::start(root);
+    let watching = watch(root);
     assert!(output.join("articles/older-english/index.html").is_file());
 
     // An edit rebuilds.
@@ -165,7 +86,7 @@ fn content_folder_deleted_and_recreated_is_watched_again() {
     let site = fixture("basic");
     let root = site.path();
     let output = root.join("output");
-    let watching = Watching::start(root);
+    let watching = watch(root);
 
     let saved = tempfile::tempdir().unwrap();
     common::copy_tree(&root.join("content"), saved.path());
@@ -184,14 +105,9 @@ fn content_folder_deleted_and_recreated_is_watched_again() {
         text.replace("Older English briefing", "Back again"),
     )
     .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !read(&output.join("articles/older-english/index.html")).contains("Back again") {
-        assert!(
-            Instant::now() < deadline,
-            "edit after recreation not rebuilt"
-        );
-        let _ = watching.stdout.recv_timeout(Duration::from_millis(200));
-    }
+    watching.wait_until("the edit after recreation is rebuilt", || {
+        read(&output.join("articles/older-english/index.html")).contains("Back again")
+    });
     assert_eq!(watching.interrupt().code(), Some(0));
 }
 
@@ -199,7 +115,7 @@ fn content_folder_deleted_and_recreated_is_watched_again() {
 fn a_burst_of_500_files_gives_one_rebuild() {
     let site = fixture("basic");
     let root = site.path();
-    let watching = Watching::start(root);
+    let watching = watch(root);
     // Like a `git checkout`: 500 files land at once.
     let staging = tempfile::tempdir().unwrap();
     for i in 0..500 {
@@ -217,8 +133,8 @@ fn a_burst_of_500_files_gives_one_rebuild() {
     let first = watching.next_stdout();
     assert!(first.contains("and 499 more changed"), "{first}");
     // No second rebuild follows for the same burst.
-    let again = watching.stdout.recv_timeout(Duration::from_secs(2));
-    assert!(again.is_err(), "a second rebuild: {again:?}");
+    let again = watching.stdout_within(std::time::Duration::from_secs(2));
+    assert!(again.is_none(), "a second rebuild: {again:?}");
     assert!(root.join("output/articles/burst-499/index.html").is_file());
     assert_eq!(watching.interrupt().code(), Some(0));
 }

@@ -5,6 +5,7 @@ pub mod check;
 pub mod deploy;
 pub mod init;
 pub mod new;
+pub mod serve;
 pub mod watch;
 
 use std::path::PathBuf;

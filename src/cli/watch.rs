@@ -2,8 +2,11 @@
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
 use std::time::Duration;
 
+use briefing::build_with;
+use briefing::cache::ParseCache;
 use briefing::dev::watch::{Event, Message, watch};
 
 use super::SiteArgs;
@@ -15,27 +18,39 @@ pub struct WatchArgs {
 }
 
 /// How long the watcher waits for a burst of changes to settle before rebuilding.
-const DEBOUNCE: Duration = Duration::from_millis(100);
+pub const DEBOUNCE: Duration = Duration::from_millis(100);
 
 pub fn run(args: WatchArgs) -> ExitCode {
     let options = args.site.options();
-    let stopper = |tx: std::sync::mpsc::Sender<Message>| {
-        static STOPPING: AtomicBool = AtomicBool::new(false);
-        // First Ctrl-C: finish the build under way, then exit cleanly. Second: exit now.
-        let _ = ctrlc::set_handler(move || {
-            if STOPPING.swap(true, Ordering::SeqCst) {
-                std::process::exit(130);
-            }
-            let _ = tx.send(Message::Stop);
-        });
-    };
-    let result = watch(&options, DEBOUNCE, stopper, |event| match event {
+    let build = |cache: &mut ParseCache, _: &[std::path::PathBuf]| build_with(&options, cache);
+    match watch(&options, DEBOUNCE, stop_on_ctrl_c, build, |event| {
+        print_event(event, "")
+    }) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => super::fail(&e),
+    }
+}
+
+/// First Ctrl-C: finish the build under way, then exit cleanly. Second: exit now.
+pub fn stop_on_ctrl_c(tx: Sender<Message>) {
+    static STOPPING: AtomicBool = AtomicBool::new(false);
+    let _ = ctrlc::set_handler(move || {
+        if STOPPING.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        let _ = tx.send(Message::Stop);
+    });
+}
+
+/// The log line for one round of watching; `first_suffix` follows the first build's summary.
+pub fn print_event(event: Event, first_suffix: &str) {
+    match event {
         Event::Built {
             report,
             changed: [],
         } => {
             println!(
-                "{}; watching for changes (Ctrl-C to stop)",
+                "{}{first_suffix}; watching for changes (Ctrl-C to stop)",
                 super::summary(report)
             );
         }
@@ -62,10 +77,6 @@ pub fn run(args: WatchArgs) -> ExitCode {
             eprintln!("build failed{after}; the last good output is unchanged; still watching");
         }
         Event::WatchError(message) => eprintln!("watch: {message}"),
-    });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => super::fail(&e),
     }
 }
 

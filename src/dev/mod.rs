@@ -1,4 +1,6 @@
-//! Development modes on top of the build core: watching for changes (and, later, serving).
-//! The core knows nothing of these.
+//! Development modes on top of the build core: watching for changes, and the preview
+//! server. The core knows nothing of these.
 
+pub mod preview;
+pub mod serve;
 pub mod watch;

@@ -1,4 +1,4 @@
-//! `watch`: rebuild on every change under content/, themes/, templates/, static/ and site.yaml.
+//! `watch`: build, then rebuild on every change under content/, themes/, templates/, static/ and site.yaml.
 //!
 //! Directories are watched, not files, so editors that save by writing a temporary file and
 //! renaming it over the original are seen. Bursts of events (a `git checkout`) are debounced
@@ -12,11 +12,11 @@ use std::time::{Duration, Instant};
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
+use crate::BuildReport;
 use crate::cache::ParseCache;
 use crate::config::{self, BuildOptions};
 use crate::content::is_ignored_name;
 use crate::error::{Error, Result};
-use crate::{BuildReport, build_with};
 
 /// What kind of input a changed path is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -90,10 +90,15 @@ pub enum Message {
 
 /// Builds once, then rebuilds on every relevant change until a `Message::Stop` arrives on
 /// the channel whose sender `stopper` receives (hand it to a Ctrl-C handler).
+///
+/// `build` does each build, given the parse cache and the changed paths (relative to the
+/// root; empty for the first build): `build_with` into the output folder for `watch`, an
+/// in-memory build for `serve`.
 pub fn watch(
     options: &BuildOptions,
     debounce: Duration,
     stopper: impl FnOnce(mpsc::Sender<Message>),
+    mut build: impl FnMut(&mut ParseCache, &[PathBuf]) -> Result<BuildReport>,
     mut report: impl FnMut(Event),
 ) -> Result<()> {
     let config = config::load(options)?;
@@ -127,7 +132,7 @@ pub fn watch(
 
     // Parsed files are kept between rebuilds: only changed files are read and parsed again.
     let mut cache = ParseCache::default();
-    let first = build_with(options, &mut cache);
+    let first = build(&mut cache, &[]);
     emit(&mut report, &first, &[]);
     while let Ok(first) = rx.recv() {
         // A burst (a `git checkout`) reaches us as several debounced batches: take them all,
@@ -176,7 +181,7 @@ pub fn watch(
                     .unwrap_or(p)
             })
             .collect();
-        let result = build_with(options, &mut cache);
+        let result = build(&mut cache, &changed);
         emit(&mut report, &result, &changed);
         // A stop that came during the build is honoured now, after the build committed.
         if let Ok(Message::Stop) = rx.try_recv() {

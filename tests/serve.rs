@@ -1,0 +1,449 @@
+//! `briefing serve` on the real binary: HTTP behaviour, path safety, live reload over a
+//! WebSocket, the error overlay's message, and that `output/` is never touched.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+
+use common::running::{PATIENCE, Running};
+use common::{fixture, read, read_tree};
+
+/// A running `briefing serve --port 0` after its first build, and where it listens.
+struct Serving {
+    process: Running,
+    /// `127.0.0.1:PORT`
+    address: String,
+    /// The site's base path as served: `/` or `/briefs/`.
+    base: String,
+}
+
+fn serve(root: &Path) -> Serving {
+    let process = Running::start(&["serve", "--port", "0"], root);
+    let first = process.next_stdout();
+    let url = first
+        .strip_prefix("serving http://")
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no URL in {first:?}"))
+        .to_string();
+    let (address, base) = url.split_at(url.find('/').unwrap());
+    let built = process.next_stdout();
+    assert!(built.contains("watching for changes"), "{built}");
+    Serving {
+        address: address.to_string(),
+        base: base.to_string(),
+        process,
+    }
+}
+
+#[derive(Debug)]
+struct Response {
+    status: u16,
+    head: String,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().skip(1).find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name)
+                .then(|| value.trim().to_string())
+        })
+    }
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Sends `request_line` with `headers` as it is (no client normalises the path).
+fn send(address: &str, request_line: &str, headers: &[&str]) -> Response {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    let mut request = format!("{request_line}\r\nHost: {address}\r\nConnection: close\r\n");
+    for h in headers {
+        request.push_str(h);
+        request.push_str("\r\n");
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no header end in {:?}", String::from_utf8_lossy(&raw)));
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {head:?}"));
+    Response {
+        status,
+        head,
+        body: raw[split + 4..].to_vec(),
+    }
+}
+
+fn get(address: &str, path: &str) -> Response {
+    send(address, &format!("GET {path} HTTP/1.1"), &[])
+}
+
+#[test]
+fn serves_pages_with_types_redirects_404_head_and_etags() {
+    let site = fixture("basic");
+    let s = serve(site.path());
+    let a = s.address.as_str();
+    assert_eq!(s.base, "/");
+
+    let home = get(a, "/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("content-type").as_deref(),
+        Some("text/html; charset=utf-8")
+    );
+    let html = home.text();
+    assert!(
+        html.contains(&format!("http://{a}/")),
+        "links are for the preview"
+    );
+    assert!(html.contains("/__briefing/live.js"), "live reload injected");
+
+    // Types for everything the site holds.
+    for (path, expected) in [
+        ("/atom.xml", "application/atom+xml; charset=utf-8"),
+        ("/sitemap.xml", "application/xml; charset=utf-8"),
+        ("/robots.txt", "text/plain; charset=utf-8"),
+        ("/articles/trip/map.svg", "image/svg+xml; charset=utf-8"),
+    ] {
+        let r = get(a, path);
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(
+            r.header("content-type").as_deref(),
+            Some(expected),
+            "{path}"
+        );
+        assert!(!r.text().contains("live.js"), "injected into {path}");
+    }
+
+    // The Bengali article, by its percent-encoded URL as a browser sends it.
+    let bengali = format!(
+        "/articles/{}/",
+        percent_encoding::utf8_percent_encode("বাংলা-প্রতিবেদন", percent_encoding::NON_ALPHANUMERIC)
+    );
+    let page = get(a, &bengali);
+    assert_eq!(page.status, 200, "{bengali}");
+    assert!(page.text().contains("উত্তর কোরিয়া ও রাশিয়ার বৈঠক"));
+
+    // A folder without its slash redirects, keeping the query.
+    let redirect = get(a, "/tags?x=1");
+    assert_eq!(redirect.status, 302);
+    assert_eq!(redirect.header("location").as_deref(), Some("/tags/?x=1"));
+
+    // The site's own 404 page, with status 404.
+    let missing = get(a, "/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.text().contains("<html"), "the site's 404.html");
+
+    // HEAD: the headers of GET, no body.
+    let head = send(a, "HEAD / HTTP/1.1", &[]);
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(head.header("etag"), home.header("etag"));
+    assert_eq!(
+        head.header("content-length"),
+        Some(home.body.len().to_string())
+    );
+
+    // ETag revalidation.
+    let etag = home.header("etag").expect("an ETag");
+    let again = send(a, "GET / HTTP/1.1", &[&format!("If-None-Match: {etag}")]);
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty());
+    let stale = send(a, "GET / HTTP/1.1", &["If-None-Match: \"other\""]);
+    assert_eq!(stale.status, 200);
+
+    // Only GET and HEAD.
+    let post = send(a, "POST / HTTP/1.1", &["Content-Length: 0"]);
+    assert_eq!(post.status, 405);
+    assert_eq!(post.header("allow").as_deref(), Some("GET, HEAD"));
+
+    assert_eq!(s.process.interrupt().code(), Some(0));
+}
+
+#[test]
+fn no_request_reaches_outside_the_site() {
+    let site = fixture("basic");
+    let root = site.path();
+    // Secrets next to the site and inside it (not part of the output).
+    std::fs::write(root.join("secret.txt"), "TOP-SECRET").unwrap();
+    std::fs::write(root.join("content/secret.txt"), "TOP-SECRET").unwrap();
+    let s = serve(root);
+    let a = s.address.as_str();
+    let long = format!("/{}", "a".repeat(5000));
+    let hostile = [
+        "/../secret.txt",
+        "/../../../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/tags/%2e%2e%2f%2e%2e%2fsecret.txt",
+        "/..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/..\\secret.txt",
+        "/index.html%00",
+        "/%00",
+        "/content/secret.txt",
+        "/./secret.txt",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/%ff",
+        long.as_str(),
+        "/tags/",
+    ];
+    for path in hostile {
+        let r = send(a, &format!("GET {path} HTTP/1.1"), &[]);
+        assert!(
+            [400, 404, 414, 431].contains(&r.status) || path == "/tags/",
+            "{path}: {}",
+            r.status
+        );
+        assert!(!r.text().contains("TOP-SECRET"), "{path} leaked a file");
+        assert!(!r.text().contains("root:"), "{path} leaked /etc/passwd");
+    }
+    // An absolute-form request names the same paths: still refused.
+    let absolute = send(a, &format!("GET http://{a}/../secret.txt HTTP/1.1"), &[]);
+    assert!(!absolute.text().contains("TOP-SECRET"));
+    // No folder is ever listed: a folder without index.html is a 404.
+    let listing = get(a, "/articles/");
+    assert_eq!(listing.status, 404, "{}", listing.text());
+}
+
+#[test]
+fn a_site_with_a_subpath_is_served_under_it() {
+    let site = fixture("basic");
+    let root = site.path();
+    let config = read(&root.join("site.yaml"));
+    std::fs::write(
+        root.join("site.yaml"),
+        config.replace(
+            "base_url: https://example.org/",
+            "base_url: https://user.github.io/briefs/",
+        ),
+    )
+    .unwrap();
+    let s = serve(root);
+    let a = s.address.as_str();
+    assert_eq!(s.base, "/briefs/");
+    let home = get(a, "/briefs/");
+    assert_eq!(home.status, 200);
+    assert!(home.text().contains("href=\"/briefs/tags/\""));
+    assert!(home.text().contains(&format!("http://{a}/briefs/")));
+    assert!(!home.text().contains("user.github.io"));
+    assert_eq!(get(a, "/").header("location").as_deref(), Some("/briefs/"));
+    assert_eq!(
+        get(a, "/briefs").header("location").as_deref(),
+        Some("/briefs/")
+    );
+    assert_eq!(get(a, "/tags/").status, 404, "only under /briefs/");
+    assert_eq!(get(a, "/briefs/style.css").status, 200);
+}
+
+/// A WebSocket listening for reloads, as a page would.
+struct Listener(tungstenite::WebSocket<TcpStream>);
+
+impl Listener {
+    fn connect(address: &str) -> Listener {
+        let stream = TcpStream::connect(address).unwrap();
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        let (socket, _) =
+            tungstenite::client(format!("ws://{address}/__briefing/live"), stream).unwrap();
+        Listener(socket)
+    }
+
+    /// The next message, parsed.
+    fn next(&mut self) -> serde_json::Value {
+        loop {
+            match self.0.read().expect("a live-reload message in time") {
+                tungstenite::Message::Text(text) => return serde_json::from_str(&text).unwrap(),
+                tungstenite::Message::Close(_) => panic!("closed"),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn status(address: &str) -> serde_json::Value {
+    serde_json::from_slice(&get(address, "/__briefing/status").body).unwrap()
+}
+
+#[test]
+fn live_reload_follows_edits_errors_fixes_and_css() {
+    let site = fixture("basic");
+    let root = site.path();
+    let s = serve(root);
+    let a = s.address.as_str();
+    let mut live = Listener::connect(a);
+    let hello = live.next();
+    assert_eq!(hello["type"], "hello");
+    assert!(hello["error"].is_null());
+    let generation = hello["generation"].as_u64().unwrap();
+
+    // An edit: the reload comes only once the new build is being served.
+    let article = root.join("content/articles/older-english.md");
+    let original = read(&article);
+    std::fs::write(
+        &article,
+        original.replace("Older English briefing", "Retitled"),
+    )
+    .unwrap();
+    let reload = live.next();
+    assert_eq!(reload["type"], "reload");
+    assert_eq!(reload["generation"].as_u64(), Some(generation + 1));
+    assert!(
+        get(a, "/articles/older-english/")
+            .text()
+            .contains("Retitled")
+    );
+
+    // Broken front matter: the terminal's diagnostic, and the last good build still served.
+    std::fs::write(&article, original.replace("date: 2023-10-01", "date: [")).unwrap();
+    let error = live.next();
+    assert_eq!(error["type"], "error");
+    let text = error["error"]["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("content/articles/older-english.md:") && text.contains(": error: "),
+        "{text}"
+    );
+    s.process.stderr_until("still watching");
+    assert!(
+        get(a, "/articles/older-english/")
+            .text()
+            .contains("Retitled")
+    );
+    // A page opened now learns of the error at once.
+    let mut late = Listener::connect(a);
+    assert!(
+        late.next()["error"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("older-english.md")
+    );
+
+    // Fixed: a reload, which clears the overlay.
+    std::fs::write(&article, &original).unwrap();
+    assert_eq!(live.next()["type"], "reload");
+    assert_eq!(late.next()["type"], "reload");
+    assert!(
+        get(a, "/articles/older-english/")
+            .text()
+            .contains("Older English briefing")
+    );
+
+    // CSS alone: the pages swap their stylesheet instead of reloading.
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    std::fs::write(root.join("static/extra.css"), "body { color: red }\n").unwrap();
+    assert_eq!(live.next()["type"], "css");
+    assert_eq!(get(a, "/extra.css").text(), "body { color: red }\n");
+
+    assert_eq!(s.process.interrupt().code(), Some(0));
+}
+
+#[test]
+fn listeners_that_leave_are_cleaned_up() {
+    let site = fixture("basic");
+    let s = serve(site.path());
+    let a = s.address.as_str();
+    let mut listeners: Vec<Listener> = (0..50).map(|_| Listener::connect(a)).collect();
+    for l in &mut listeners {
+        assert_eq!(l.next()["type"], "hello");
+    }
+    assert_eq!(status(a)["listeners"], 50);
+    // Half close politely, half just vanish.
+    for (i, mut l) in listeners.into_iter().enumerate() {
+        if i % 2 == 0 {
+            l.0.close(None).unwrap();
+            let _ = l.0.flush();
+        }
+        drop(l);
+    }
+    s.process
+        .wait_until("every listener is gone", || status(a)["listeners"] == 0);
+}
+
+#[test]
+fn two_hundred_connections_at_once_all_get_their_page() {
+    let site = fixture("basic");
+    let s = serve(site.path());
+    let address = s.address.clone();
+    // Open them all before any request is sent, so they are truly concurrent.
+    let streams: Vec<TcpStream> = (0..200)
+        .map(|_| TcpStream::connect(&address).unwrap())
+        .collect();
+    let handles: Vec<_> = streams
+        .into_iter()
+        .map(|mut stream| {
+            let address = address.clone();
+            std::thread::spawn(move || {
+                stream.set_read_timeout(Some(PATIENCE)).unwrap();
+                write!(
+                    stream,
+                    "GET /style.css HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+                )
+                .unwrap();
+                let mut raw = String::new();
+                stream.read_to_string(&mut raw).unwrap();
+                raw.starts_with("HTTP/1.1 200")
+            })
+        })
+        .collect();
+    let ok = handles
+        .into_iter()
+        .map(|h| h.join().unwrap())
+        .filter(|ok| *ok)
+        .count();
+    assert_eq!(ok, 200);
+}
+
+#[test]
+fn the_output_folder_is_never_touched() {
+    let site = fixture("basic");
+    let root = site.path();
+    // A published build is there already; serving must not change a byte of it.
+    common::build(root, &[]);
+    let before = read_tree(&root.join("output"));
+    let s = serve(root);
+    std::fs::write(
+        root.join("content/articles/windows.md"),
+        read(&root.join("content/articles/windows.md")).replace("title:", "title: Edited"),
+    )
+    .unwrap();
+    s.process.next_stdout();
+    assert_eq!(s.process.interrupt().code(), Some(0));
+    assert_eq!(read_tree(&root.join("output")), before);
+    let leftovers: Vec<_> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_port_in_use_says_how_to_pick_another() {
+    let site = fixture("basic");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let output = assert_cmd::Command::cargo_bin("briefing")
+        .unwrap()
+        .args(["serve", "--port", &port, "--root"])
+        .arg(site.path())
+        .timeout(PATIENCE)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&format!("port {port}")), "{stderr}");
+    assert!(stderr.contains("--port 0"), "{stderr}");
+}
