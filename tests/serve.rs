@@ -447,3 +447,68 @@ fn a_port_in_use_says_how_to_pick_another() {
     assert!(stderr.contains(&format!("port {port}")), "{stderr}");
     assert!(stderr.contains("--port 0"), "{stderr}");
 }
+
+#[test]
+fn a_site_broken_from_the_start_shows_why_until_fixed() {
+    let site = fixture("basic");
+    let root = site.path();
+    let article = root.join("content/articles/older-english.md");
+    let original = read(&article);
+    std::fs::write(&article, original.replace("title:", "title: [")).unwrap();
+    let process = Running::start(&["serve", "--port", "0"], root);
+    let first = process.next_stdout();
+    let address = first
+        .strip_prefix("serving http://")
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_else(|| panic!("no URL in {first:?}"))
+        .to_string();
+    process.stderr_until("still watching");
+    let page = get(&address, "/");
+    assert_eq!(page.status, 503);
+    let text = page.text();
+    assert!(
+        text.contains("content/articles/older-english.md:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("/__briefing/live.js"),
+        "it reloads when fixed"
+    );
+    std::fs::write(&article, &original).unwrap();
+    process.wait_until("the fixed site is served", || {
+        get(&address, "/").status == 200
+    });
+    assert_eq!(process.interrupt().code(), Some(0));
+}
+
+#[test]
+fn open_hands_the_address_to_the_system_browser() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = fixture("basic");
+    // A stand-in for xdg-open that records what it was asked to open.
+    let bin = tempfile::tempdir().unwrap();
+    let opened = bin.path().join("opened");
+    let opener = bin.path().join("xdg-open");
+    std::fs::write(
+        &opener,
+        format!("#!/bin/sh\necho \"$1\" > '{}'\n", opened.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = std::env::join_paths(
+        std::iter::once(bin.path().to_path_buf())
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    let process = Running::start_with(
+        &["serve", "--port", "0", "--open"],
+        site.path(),
+        &[("PATH", path.as_os_str())],
+    );
+    let first = process.next_stdout();
+    let url = first.split_whitespace().nth(1).unwrap().to_string();
+    process.wait_until("the browser is opened", || {
+        std::fs::read_to_string(&opened).is_ok_and(|s| s.trim() == url)
+    });
+    assert_eq!(process.interrupt().code(), Some(0));
+}

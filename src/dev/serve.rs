@@ -233,6 +233,9 @@ async fn site_file(State(site): State<Arc<PreviewSite>>, request: Request) -> Re
             .into_response();
     }
     let (files, generation) = site.snapshot();
+    if files.is_empty() {
+        return no_build_yet(&site, generation);
+    }
     let uri = request.uri();
     match preview::resolve(&site.base_path, uri.path(), |p| files.contains_key(p)) {
         Resolution::File(path) => {
@@ -260,6 +263,39 @@ async fn site_file(State(site): State<Arc<PreviewSite>>, request: Request) -> Re
             (StatusCode::BAD_REQUEST, format!("{why}\n")).into_response()
         }
     }
+}
+
+/// Before the first good build there is no site: a page that shows why (the overlay does
+/// too) and reloads by itself once a build succeeds.
+fn no_build_yet(site: &PreviewSite, generation: u64) -> Response {
+    let error = site
+        .current
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .error
+        .clone();
+    let message = error
+        .as_deref()
+        .unwrap_or("The first build is still running.");
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>briefing: no build yet</title></head><body><h1>No build to show yet</h1><pre>{}</pre></body></html>",
+        escape_html(message)
+    );
+    Response::builder()
+        .status(StatusCode::SERVICE_UNAVAILABLE)
+        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+        .header(header::CACHE_CONTROL, "no-store")
+        .body(Body::from(preview::inject_live_reload(
+            html.as_bytes(),
+            generation,
+        )))
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// A file's response: its type, an `ETag` (with `304 Not Modified` when the browser holds

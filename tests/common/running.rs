@@ -31,7 +31,13 @@ fn lines(stream: impl std::io::Read + Send + 'static) -> mpsc::Receiver<String> 
 impl Running {
     /// Starts `briefing ARGS --root ROOT`.
     pub fn start(args: &[&str], root: &Path) -> Running {
+        Running::start_with(args, root, &[])
+    }
+
+    /// `start`, with extra environment variables.
+    pub fn start_with(args: &[&str], root: &Path, env: &[(&str, &std::ffi::OsStr)]) -> Running {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("briefing"))
+            .envs(env.iter().copied())
             .args(args)
             .arg("--root")
             .arg(root)
