@@ -13,6 +13,8 @@ pub mod deploy;
 pub mod dev;
 pub mod error;
 pub mod fs;
+pub mod helpers;
+pub mod i18n;
 pub mod keys;
 pub mod markdown;
 pub mod output;
@@ -94,8 +96,12 @@ pub struct Prepared {
 
 impl Prepared {
     /// Renders every output into `sink`.
+    /// UI strings that fell back to English while rendering become warnings, one per
+    /// (language, key).
     pub fn render(&mut self, sink: &dyn render::Sink) -> Result<render::RenderReport> {
-        render::render(&self.site, &mut self.templates, &self.theme.statics, sink)
+        let report = render::render(&self.site, &mut self.templates, &self.theme.statics, sink)?;
+        self.warnings.extend(self.templates.i18n.warnings());
+        Ok(report)
     }
 }
 

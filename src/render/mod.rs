@@ -478,11 +478,22 @@ impl Shared<'_> {
         let config = &self.site.config;
         let mut feeds = self.site_feeds();
         feeds.push(FeedLink {
-            title: format!("Editions — {}", config.title),
+            title: self.editions_feed_title(),
             url: config.url("editions/atom.xml"),
             kind: "application/atom+xml",
         });
         feeds
+    }
+
+    /// "Editions — Site title", in the site's language.
+    fn editions_feed_title(&self) -> String {
+        let title = &self.site.config.title;
+        let args = [("site", crate::i18n::Arg::Text(title.clone()))];
+        self.templates
+            .i18n
+            .text(&self.site.config.language, "editions_feed", &args)
+            // A theme whose strings lack it still gets a title.
+            .unwrap_or_else(|_| format!("Editions — {title}"))
     }
 
     fn site_feeds(&self) -> Vec<FeedLink> {
@@ -594,7 +605,7 @@ impl Shared<'_> {
                 )
             }
             FeedKind::Editions => (
-                format!("Editions — {}", config.title),
+                self.editions_feed_title(),
                 "editions/atom.xml".to_string(),
                 "editions/".to_string(),
                 data::edition_entries(site),
