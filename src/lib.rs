@@ -22,6 +22,7 @@ pub mod render;
 pub mod scaffold;
 pub mod site;
 pub mod slug;
+pub mod tag_aliases;
 pub mod templates;
 pub mod theme;
 mod yaml;
@@ -128,6 +129,7 @@ pub fn prepare_with(config: &Config, cache: &mut cache::ParseCache) -> Result<Pr
     let pages = keep_parsed(&mut problems, parsed_articles);
     let editions = keep_parsed(&mut problems, parsed_editions);
     let theme = keep_diagnostics(&mut problems, theme_files)?;
+    let tag_aliases = keep_diagnostics(&mut problems, tag_aliases::TagAliases::load(&config.root))?;
     let templates = match &theme {
         Some(t) => keep_diagnostics(&mut problems, templates::load(config, t))?,
         None => None,
@@ -135,7 +137,8 @@ pub fn prepare_with(config: &Config, cache: &mut cache::ParseCache) -> Result<Pr
     let site = if problems.iter().any(Diagnostic::is_error) {
         None
     } else {
-        match site::assemble(config, pages, editions) {
+        let aliases = tag_aliases.unwrap_or_default();
+        match site::assemble(config, pages, editions, &aliases) {
             Ok(site) => Some(site),
             Err(d) => {
                 problems.extend(d);
