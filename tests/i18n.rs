@@ -253,3 +253,69 @@ fn a_language_without_strings_warns_once_as_a_whole() {
         "{err}"
     );
 }
+
+/// The `minimal_theme` fixture with the repository's `themes/minimal/` copied in, built.
+fn minimal_site(language: &str) -> (tempfile::TempDir, PathBuf) {
+    let site = fixture("minimal_theme");
+    let themes = site.path().join("themes/minimal");
+    common::copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/minimal"),
+        &themes,
+    );
+    let yaml = read(&site.path().join("site.yaml"))
+        .replace("language: en", &format!("language: {language}"));
+    std::fs::write(site.path().join("site.yaml"), yaml).unwrap();
+    let run = build(site.path(), &[]);
+    let err = stderr(&run);
+    assert!(run.status.success(), "{err}");
+    assert!(!err.contains("warning"), "{err}");
+    let out = site.path().join("output");
+    (site, out)
+}
+
+#[test]
+fn minimal_theme_layers_site_over_theme_over_built_in() {
+    let (_site, out) = minimal_site("en");
+    let home = page(&out, "index.html");
+    // The theme's templates and stylesheet, not the default theme's.
+    assert_eq!(sel(&home, "body.minimal").len(), 1);
+    assert!(out.join("minimal.css").is_file());
+    assert!(!out.join("style.css").exists());
+    // Strings: `home` from the site's i18n/en.yaml, `read_more` and the colophon from the
+    // theme's, `topics` from the built-in ones.
+    assert_eq!(
+        texts(&home, "header nav a"),
+        ["Front page", "Editions", "Topics", "Archive"]
+    );
+    assert_eq!(texts(&home, ".item a[lang='en']"), ["Continue reading"]);
+    assert_eq!(
+        texts(&home, "footer p"),
+        ["A minimal briefing, made with briefing 0.1.0."]
+    );
+    assert_eq!(texts(&home, ".pager span"), ["page 1 of 2"]);
+    // The site's own 404.html replaces the theme's, inside the theme's layout.
+    let not_found = page(&out, "404.html");
+    assert_eq!(texts(&not_found, "h1.site-404"), ["Page not found"]);
+    assert_eq!(sel(&not_found, "body.minimal").len(), 1);
+    common::assert_links_resolve(&out, "/");
+}
+
+#[test]
+fn minimal_theme_speaks_bengali_on_a_bengali_site() {
+    let (_site, out) = minimal_site("bn");
+    let home = page(&out, "index.html");
+    // The site's `home` is English only, so Bengali comes from the built-in strings.
+    assert_eq!(
+        texts(&home, "header nav a"),
+        ["প্রচ্ছদ", "সংস্করণ", "বিষয়", "আর্কাইভ"]
+    );
+    assert_eq!(
+        texts(&home, "footer p"),
+        ["briefing 0.1.0 দিয়ে তৈরি একটি সংক্ষিপ্ত ব্রিফিং।"]
+    );
+    assert_eq!(texts(&home, ".pager span"), ["পৃষ্ঠা ১ / ২"]);
+    assert_eq!(texts(&home, ".item time"), ["২১ অক্টোবর ২০২৩"]);
+    let english = page(&out, "articles/lavrov/index.html");
+    assert_eq!(lang_of(&english).as_deref(), Some("en"));
+    assert_eq!(texts(&english, "article time"), ["20 October 2023"]);
+}
