@@ -52,6 +52,9 @@ pub struct Catalog {
     /// (language, key) pairs that fell back to English; `key` is empty when the language has
     /// no file at all. A set, so that each is reported once however many pages asked.
     missing: Mutex<BTreeSet<(String, String)>>,
+    /// Keys of other languages that English does not have: likely typos, which would
+    /// otherwise override nothing without a word.
+    unknown: Mutex<Vec<Diagnostic>>,
 }
 
 /// A lookup that found nothing, not even in English: a template bug.
@@ -77,14 +80,37 @@ impl Catalog {
     pub fn load(files: &[I18nFile]) -> Result<Catalog> {
         let mut catalog = Catalog::default();
         let mut problems = Vec::new();
+        let mut others: Vec<(&I18nFile, Vec<String>)> = Vec::new();
         for file in files {
             match parse_file(file) {
                 Ok(entries) => {
+                    if file.lang != FALLBACK {
+                        others.push((file, entries.iter().map(|(k, _)| k.clone()).collect()));
+                    }
                     let strings = catalog.langs.entry(file.lang.clone()).or_default();
                     strings.entries.extend(entries);
                     strings.file = file.display.clone();
                 }
                 Err(mut d) => problems.append(&mut d),
+            }
+        }
+        if let Some(english) = catalog.langs.get(FALLBACK) {
+            let known: Vec<&str> = english.entries.keys().map(String::as_str).collect();
+            let unknown = catalog.unknown.get_mut().unwrap_or_else(|e| e.into_inner());
+            for (file, keys) in others {
+                for key in keys.iter().filter(|k| !english.entries.contains_key(*k)) {
+                    let (line, _) = keys::locate_key(&file.text, key).unwrap_or((1, 1));
+                    let d = Diagnostic::warning(
+                        &file.display,
+                        format!("UI string `{key}` is not an English key, so no template uses it"),
+                    )
+                    .at(&file.text, line, 1)
+                    .width(key.chars().count());
+                    unknown.push(match keys::nearest(key, &known) {
+                        Some(near) => d.hint(format!("did you mean `{near}`?")),
+                        None => d.hint("add it to en.yaml too if a template uses it"),
+                    });
+                }
             }
         }
         if !catalog.langs.contains_key(FALLBACK) {
@@ -216,9 +242,10 @@ impl Catalog {
     /// One warning per (language, key) that fell back to English in this build, in order.
     pub fn warnings(&self) -> Vec<Diagnostic> {
         let missing = std::mem::take(&mut *self.missing.lock().unwrap_or_else(|e| e.into_inner()));
-        missing
+        let unknown = std::mem::take(&mut *self.unknown.lock().unwrap_or_else(|e| e.into_inner()));
+        unknown
             .into_iter()
-            .map(|(lang, key)| match self.langs.get(&lang) {
+            .chain(missing.into_iter().map(|(lang, key)| match self.langs.get(&lang) {
                 Some(strings) if !key.is_empty() => Diagnostic::warning(
                     &strings.file,
                     format!("UI string `{key}` is missing in `{lang}`; the English one is used"),
@@ -231,7 +258,7 @@ impl Catalog {
                     format!("there are no UI strings for language `{lang}`; English ones are used"),
                 )
                 .hint(format!("add i18n/{lang}.yaml with the strings in that language")),
-            })
+            }))
             .collect()
     }
 }
@@ -459,6 +486,22 @@ mod tests {
                 "i18n/en.yaml:3:4: error: UI string `c` has plural forms without `other`"
             ),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn a_key_english_does_not_have_is_a_warning_with_a_suggestion() {
+        let c = Catalog::load(&[
+            file("en", "read_more: Read more\n"),
+            file("bn", "read_more: আরও পড়ুন\nraed_more: আরও\n"),
+        ])
+        .unwrap();
+        let warnings = c.warnings();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!((warnings[0].line, warnings[0].column), (2, 1));
+        assert_eq!(
+            warnings[0].hint.as_deref(),
+            Some("did you mean `read_more`?")
         );
     }
 
