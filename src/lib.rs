@@ -96,9 +96,8 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// Renders every output into `sink`.
-    /// UI strings that fell back to English while rendering become warnings, one per
-    /// (language, key).
+    /// Renders every output into `sink`. UI strings that fell back to English while rendering
+    /// become warnings, one per (language, key).
     pub fn render(&mut self, sink: &dyn render::Sink) -> Result<render::RenderReport> {
         let report = render::render(&self.site, &mut self.templates, &self.theme.statics, sink)?;
         self.warnings.extend(self.templates.i18n.warnings());
