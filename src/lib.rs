@@ -13,6 +13,8 @@ pub mod deploy;
 pub mod dev;
 pub mod error;
 pub mod fs;
+pub mod helpers;
+pub mod i18n;
 pub mod keys;
 pub mod markdown;
 pub mod output;
@@ -20,6 +22,7 @@ pub mod render;
 pub mod scaffold;
 pub mod site;
 pub mod slug;
+pub mod tag_aliases;
 pub mod templates;
 pub mod theme;
 mod yaml;
@@ -93,9 +96,12 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// Renders every output into `sink`.
+    /// Renders every output into `sink`. UI strings that fell back to English while rendering
+    /// become warnings, one per (language, key).
     pub fn render(&mut self, sink: &dyn render::Sink) -> Result<render::RenderReport> {
-        render::render(&self.site, &mut self.templates, &self.theme.statics, sink)
+        let report = render::render(&self.site, &mut self.templates, &self.theme.statics, sink)?;
+        self.warnings.extend(self.templates.i18n.warnings());
+        Ok(report)
     }
 }
 
@@ -122,6 +128,7 @@ pub fn prepare_with(config: &Config, cache: &mut cache::ParseCache) -> Result<Pr
     let pages = keep_parsed(&mut problems, parsed_articles);
     let editions = keep_parsed(&mut problems, parsed_editions);
     let theme = keep_diagnostics(&mut problems, theme_files)?;
+    let tag_aliases = keep_diagnostics(&mut problems, tag_aliases::TagAliases::load(&config.root))?;
     let templates = match &theme {
         Some(t) => keep_diagnostics(&mut problems, templates::load(config, t))?,
         None => None,
@@ -129,7 +136,8 @@ pub fn prepare_with(config: &Config, cache: &mut cache::ParseCache) -> Result<Pr
     let site = if problems.iter().any(Diagnostic::is_error) {
         None
     } else {
-        match site::assemble(config, pages, editions) {
+        let aliases = tag_aliases.unwrap_or_default();
+        match site::assemble(config, pages, editions, &aliases) {
             Ok(site) => Some(site),
             Err(d) => {
                 problems.extend(d);

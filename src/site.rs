@@ -1,7 +1,7 @@
 //! The site model: published pages in order, tags and sources, editions resolved to pages,
 //! related articles; pure, computed once per build.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::config::Config;
@@ -9,6 +9,7 @@ use crate::content::{Edition, Page};
 use crate::error::Diagnostic;
 use crate::keys;
 use crate::slug::{encode_segment, slugify};
+use crate::tag_aliases::TagAliases;
 
 /// A tag or a source: a named group of articles with its own pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +23,20 @@ pub struct Term {
     pub pages: Vec<usize>,
     /// For sources: the outlet's own address, when an article gave one.
     pub external_url: Option<String>,
+    /// For tags listed in `tags.yaml`: language tag → the tag's name in that language.
+    pub names: BTreeMap<String, String>,
+}
+
+impl Term {
+    /// The name to show on a page in `lang`: its name in that language (`bn-BD`, then `bn`)
+    /// from `tags.yaml`, else the main one.
+    pub fn name_in(&self, lang: &str) -> &str {
+        let primary = lang.split('-').next().unwrap_or(lang);
+        self.names
+            .get(lang)
+            .or_else(|| self.names.get(primary))
+            .unwrap_or(&self.name)
+    }
 }
 
 /// An edition's entry resolved to a page.
@@ -54,6 +69,8 @@ pub struct Site {
     pub page_editions: Vec<Vec<usize>>,
     /// For each page, up to `RELATED` listed pages sharing the most tags.
     pub related: Vec<Vec<usize>>,
+    /// `tags.yaml`: which spellings are one tag.
+    pub tag_aliases: TagAliases,
 }
 
 impl Site {
@@ -66,17 +83,42 @@ impl Site {
     }
 }
 
+impl Site {
+    /// Every spelling of page `i`'s tags (main names, then names and aliases from `tags.yaml`),
+    /// for search: a reader finds a tag in whichever script they type it.
+    pub fn tag_spellings(&self, i: usize) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for &t in &self.page_tags[i] {
+            let term = &self.tags[t];
+            out.push(&term.name);
+            let extra = self
+                .tag_aliases
+                .resolve(&term.slug)
+                .into_iter()
+                .flat_map(|e| e.names.values().chain(&e.aliases).map(String::as_str));
+            for name in extra {
+                if !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+        }
+        out
+    }
+}
+
 /// How many related articles a page shows.
 pub const RELATED: usize = 5;
 /// How far (in a tag's date order) related candidates are looked for: keeps the cost linear.
 const RELATED_WINDOW: usize = 100;
 
 /// Builds the model: drops drafts and future pages, orders, groups tags and sources,
-/// resolves editions, finds URL collisions and unknown edition entries.
+/// resolves editions, finds URL collisions and unknown edition entries. Tags that `tag_aliases`
+/// names as spellings of one tag are one tag, under its main name's slug.
 pub fn assemble(
     config: &Config,
     pages: Vec<Arc<Page>>,
     editions: Vec<Arc<Edition>>,
+    tag_aliases: &TagAliases,
 ) -> Result<Site, Vec<Diagnostic>> {
     let now = config.now;
     let hidden_drafts: HashSet<String> = pages
@@ -156,10 +198,11 @@ pub fn assemble(
         return Err(errors);
     }
 
-    let (tags, page_tags) = group_terms(config, "tags", &pages, &listed, |p| {
+    let aliases = Some(tag_aliases).filter(|a| !a.is_empty());
+    let (tags, page_tags) = group_terms(config, "tags", aliases, &pages, &listed, |p| {
         p.tags.iter().map(|t| (t.as_str(), None)).collect()
     });
-    let (sources, page_sources) = group_terms(config, "sources", &pages, &listed, |p| {
+    let (sources, page_sources) = group_terms(config, "sources", None, &pages, &listed, |p| {
         p.sources
             .iter()
             .map(|s| (s.name.as_str(), s.url.as_deref()))
@@ -178,6 +221,7 @@ pub fn assemble(
         edition_items,
         page_editions,
         related,
+        tag_aliases: tag_aliases.clone(),
     })
 }
 
@@ -238,11 +282,13 @@ fn unknown_entry(
 }
 
 /// Groups pages by tag (or source) slug: names equal after NFC and case folding are one term,
-/// shown under the most used spelling. Every term used by a published page gets a page, even
-/// when its only articles have expired, so that no link breaks.
+/// shown under the most used spelling, and so are the spellings `aliases` lists for one tag
+/// (shown under its main name). Every term used by a published page gets a page, even when its
+/// only articles have expired, so that no link breaks.
 fn group_terms<'a>(
     config: &Config,
     kind: &str,
+    aliases: Option<&TagAliases>,
     pages: &'a [Arc<Page>],
     listed: &[usize],
     names_of: impl Fn(&'a Page) -> Vec<(&'a str, Option<&'a str>)>,
@@ -261,7 +307,10 @@ fn group_terms<'a>(
     for (i, page) in pages.iter().enumerate() {
         let mut slugs: Vec<String> = Vec::new();
         for (name, url) in names_of(page) {
-            let slug = slug_of.entry(name).or_insert_with(|| slugify(name)).clone();
+            let slug = slug_of
+                .entry(name)
+                .or_insert_with(|| aliases.map_or_else(|| slugify(name), |a| a.slug_of(name)))
+                .clone();
             if slug.is_empty() || slugs.contains(&slug) {
                 continue;
             }
@@ -288,8 +337,13 @@ fn group_terms<'a>(
         .into_iter()
         .map(|(slug, group)| {
             let encoded = format!("{kind}/{}/", encode_segment(&slug));
+            let entry = aliases.and_then(|a| a.resolve(&slug));
             Term {
-                name: most_used(&group.spellings).unwrap_or_else(|| slug.clone()),
+                name: entry.map_or_else(
+                    || most_used(&group.spellings).unwrap_or_else(|| slug.clone()),
+                    |e| e.name.clone(),
+                ),
+                names: entry.map(|e| e.names.clone()).unwrap_or_default(),
                 external_url: most_used(&group.urls),
                 url: config.url(&encoded),
                 permalink: config.permalink(&encoded),

@@ -8,6 +8,7 @@ use tera::{ErrorKind, Kwargs, State, Tera};
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
+use crate::i18n::Catalog;
 use crate::keys;
 use crate::slug::encode_path;
 use crate::theme::{FileSource, ThemeFiles};
@@ -30,10 +31,11 @@ pub const REQUIRED: &[&str] = &[
     "robots.txt",
 ];
 
-/// A loaded Tera plus where each template came from, for error messages.
+/// A loaded Tera plus where each template came from, for error messages, and the UI strings.
 pub struct Templates {
     pub tera: Tera,
     files: HashMap<String, (PathBuf, String)>,
+    pub i18n: Arc<Catalog>,
 }
 
 impl Templates {
@@ -126,8 +128,10 @@ impl Templates {
 
 /// Compiles every template once. Reports every template with a syntax error, not just the first.
 pub fn load(config: &Config, theme: &ThemeFiles) -> Result<Templates> {
+    let catalog = Arc::new(Catalog::load(&theme.i18n)?);
     let mut tera = Tera::new();
     tera.register_function("asset", asset_function(config, &theme.statics));
+    crate::helpers::register(&mut tera, config, &catalog);
     let files: HashMap<String, (PathBuf, String)> = theme
         .templates
         .iter()
@@ -136,6 +140,7 @@ pub fn load(config: &Config, theme: &ThemeFiles) -> Result<Templates> {
     let mut templates = Templates {
         tera: Tera::new(),
         files,
+        i18n: catalog,
     };
 
     let batch = theme

@@ -1,4 +1,4 @@
-//! The theme's and the site's template and static files, from disk or from the binary.
+//! The theme's and the site's template, static and UI string files, from disk or from the binary.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::content::is_ignored_name;
 use crate::error::{Diagnostic, Error, Result};
 use crate::fs;
+use crate::i18n::I18nFile;
 
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 
@@ -36,17 +37,34 @@ pub struct TemplateFile {
     pub text: String,
 }
 
-/// Templates (site over theme, file by file) and static files (site `static/` over theme `static/`).
+/// Templates (site over theme, file by file), static files (site `static/` over theme `static/`)
+/// and UI strings (built-in, then the theme's, then the site's `i18n/`, later keys winning).
 #[derive(Debug, Clone, Default)]
 pub struct ThemeFiles {
     pub templates: Vec<TemplateFile>,
     /// Path under the site root (`style.css`) → bytes.
     pub statics: BTreeMap<String, FileSource>,
+    pub i18n: Vec<I18nFile>,
 }
 
 pub fn load(config: &Config) -> Result<ThemeFiles> {
     let mut files = ThemeFiles::default();
     let theme_dir = config.root.join("themes").join(&config.theme);
+    let builtin = Path::new("[built-in theme]");
+    // The built-in strings come first whatever the theme, so a theme needs to ship only the
+    // strings it adds or words differently.
+    for (rel, bytes) in DEFAULT_THEME {
+        if let Some(lang) = rel
+            .strip_prefix("i18n/")
+            .and_then(|n| n.strip_suffix(".yaml"))
+        {
+            files.i18n.push(I18nFile {
+                lang: lang.to_string(),
+                display: builtin.join(rel),
+                text: String::from_utf8_lossy(bytes).into_owned(),
+            });
+        }
+    }
     if theme_dir.is_dir() {
         read_templates(
             &config.root,
@@ -54,8 +72,8 @@ pub fn load(config: &Config) -> Result<ThemeFiles> {
             &mut files.templates,
         )?;
         read_statics(&theme_dir.join("static"), &mut files.statics)?;
+        read_i18n(&config.root, &theme_dir.join("i18n"), &mut files.i18n)?;
     } else if config.theme == "default" {
-        let builtin = Path::new("[built-in theme]");
         for (rel, bytes) in DEFAULT_THEME {
             if let Some(name) = rel.strip_prefix("templates/") {
                 files.templates.push(TemplateFile {
@@ -92,6 +110,7 @@ pub fn load(config: &Config) -> Result<ThemeFiles> {
         files.templates.push(t);
     }
     read_statics(&config.root.join("static"), &mut files.statics)?;
+    read_i18n(&config.root, &config.root.join("i18n"), &mut files.i18n)?;
     Ok(files)
 }
 
@@ -136,6 +155,25 @@ fn read_statics(dir: &Path, out: &mut BTreeMap<String, FileSource>) -> Result<()
     for item in walk(dir) {
         let (path, name) = item?;
         out.insert(name, FileSource::Disk(path));
+    }
+    Ok(())
+}
+
+/// `DIR/<lang>.yaml` files; anything else in the folder is left alone.
+fn read_i18n(root: &Path, dir: &Path, out: &mut Vec<I18nFile>) -> Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for item in walk(dir) {
+        let (path, name) = item?;
+        let Some(lang) = name.strip_suffix(".yaml").filter(|l| !l.contains('/')) else {
+            continue;
+        };
+        out.push(I18nFile {
+            lang: lang.to_string(),
+            display: path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
+            text: fs::read_text(&path)?,
+        });
     }
     Ok(())
 }

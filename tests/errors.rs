@@ -202,3 +202,32 @@ fn invalid_slug_is_underlined_and_corrected() {
     .unwrap();
     insta::assert_snapshot!(failing_build_at(site.path()));
 }
+
+#[test]
+fn tag_alias_that_is_also_a_tag_names_both() {
+    let err = failing_build("tag_alias_is_a_tag");
+    assert!(err.starts_with("tags.yaml:2:14: error:"), "{err}");
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn tag_alias_claimed_by_two_tags_names_both() {
+    let err = failing_build("tag_alias_claimed_twice");
+    assert!(err.starts_with("tags.yaml:4:28: error:"), "{err}");
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn ui_string_that_is_not_text_is_an_error_at_its_line() {
+    insta::assert_snapshot!(failing_build("i18n_bad_string"));
+}
+
+#[test]
+fn unknown_ui_string_is_a_template_error_with_a_suggestion() {
+    let err = failing_build("unknown_ui_string");
+    assert!(
+        err.contains("no UI string `not_fuond` in en.yaml; did you mean `not_found`?"),
+        "{err}"
+    );
+    insta::assert_snapshot!(err);
+}

@@ -77,3 +77,55 @@ fn bundled_site_under_a_sub_path_is_valid_html() {
     let site = build_bundled_site(tmp.path(), Some("https://user.github.io/briefs/"));
     assert_valid_html(&site);
 }
+
+/// Copies `tests/fixtures/<name>` (and, for a theme, `themes/<theme>`) under `tmp` and builds it
+/// into `out`.
+fn build_fixture(tmp: &Path, name: &str, theme: Option<&str>, out: &Path) {
+    let root = tmp.join(name);
+    let from = repo_root().join("tests/fixtures").join(name);
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let target = root.join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    if let Some(theme) = theme {
+        let from = repo_root().join("themes").join(theme);
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            let target = root
+                .join("themes")
+                .join(theme)
+                .join(entry.path().strip_prefix(&from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+    briefing::build(&briefing::BuildOptions {
+        root,
+        output: Some(out.to_path_buf()),
+        ..Default::default()
+    })
+    .unwrap_or_else(|e| panic!("building {name} failed:\n{e}"));
+}
+
+/// Bengali chrome around an English article, and the second theme: one checker run for both.
+#[test]
+fn bengali_site_and_minimal_theme_are_valid_html() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pages = tmp.path().join("pages");
+    build_fixture(tmp.path(), "i18n_bn", None, &pages.join("bn"));
+    build_fixture(
+        tmp.path(),
+        "minimal_theme",
+        Some("minimal"),
+        &pages.join("minimal"),
+    );
+    assert_valid_html(&pages);
+}

@@ -1,4 +1,5 @@
-//! `watch`: build, then rebuild on every change under content/, themes/, templates/, static/ and site.yaml.
+//! `watch`: build, then rebuild on every change under content/, themes/, templates/, static/,
+//! i18n/, and to site.yaml or tags.yaml.
 //!
 //! Directories are watched, not files, so editors that save by writing a temporary file and
 //! renaming it over the original are seen. Bursts of events (a `git checkout`) are debounced
@@ -31,7 +32,7 @@ pub enum Change {
 const MAX_SETTLE: Duration = Duration::from_secs(2);
 
 /// The folders a site's inputs live in, relative to the root.
-const INPUT_DIRS: &[&str] = &["content", "themes", "templates", "static"];
+const INPUT_DIRS: &[&str] = &["content", "themes", "templates", "static", "i18n"];
 
 /// Classifies a changed path; `None` for anything the build does not read (output, hidden
 /// and editor temp files, other folders). Pure, so it is table-tested.
@@ -56,9 +57,9 @@ pub fn classify(root: &Path, output: &Path, path: &Path) -> Option<Change> {
         .collect::<Vec<_>>()
         .as_slice()
     {
-        [config::CONFIG_FILE] => Some(Change::Config),
+        [config::CONFIG_FILE] | [crate::tag_aliases::FILE] => Some(Change::Config),
         ["content", ..] => Some(Change::Content),
-        ["templates", ..] => Some(Change::Templates),
+        ["templates", ..] | ["i18n", ..] => Some(Change::Templates),
         ["static", ..] => Some(Change::Static),
         ["themes", _, "static", ..] => Some(Change::Static),
         ["themes", ..] => Some(Change::Templates),
@@ -225,6 +226,8 @@ mod tests {
             ),
             ("/site/static/logo.svg", Some(Change::Static)),
             ("/site/site.yaml", Some(Change::Config)),
+            ("/site/tags.yaml", Some(Change::Config)),
+            ("/site/i18n/bn.yaml", Some(Change::Templates)),
             ("/site/output/index.html", None),
             ("/site/.output.briefing-new/index.html", None),
             ("/site/content/articles/.a.md.swp", None),

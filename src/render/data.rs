@@ -276,7 +276,7 @@ pub fn search_index(site: &Site) -> (Vec<u8>, Vec<u8>) {
                 url: &page.url,
                 title: &page.title,
                 summary: page.summary.as_deref(),
-                tags: site.tag_names(i),
+                tags: site.tag_spellings(i),
                 sources: page.sources.iter().map(|s| s.name.as_str()).collect(),
                 date: page.date.date().to_string(),
                 lang: &page.lang,

@@ -260,9 +260,19 @@ pub fn render(
         editions: (0..site.editions.len())
             .map(|e| Value::from_serializable(&EditionSummary::new(site, e)))
             .collect(),
-        tags: Value::from_serializable(&site.tags.iter().map(TermView::from).collect::<Vec<_>>()),
+        tags: Value::from_serializable(
+            &site
+                .tags
+                .iter()
+                .map(|t| TermView::new(t, &config.language))
+                .collect::<Vec<_>>(),
+        ),
         sources: Value::from_serializable(
-            &site.sources.iter().map(TermView::from).collect::<Vec<_>>(),
+            &site
+                .sources
+                .iter()
+                .map(|t| TermView::new(t, &config.language))
+                .collect::<Vec<_>>(),
         ),
     };
 
@@ -391,21 +401,25 @@ impl Shared<'_> {
                             .map(|&i| self.summaries[i].clone())
                             .collect();
                         ctx.insert_value("pages", Value::from(pages));
-                        meta.title = &term.name;
+                        meta.title = term.name_in(&config.language);
                         if is_tag {
-                            ctx.insert("tag", &TermView::from(term));
+                            ctx.insert("tag", &TermView::new(term, &config.language));
                             let feed_url = config.url(&format!("{encoded}atom.xml"));
                             ctx.insert("feed_url", &feed_url);
                             let mut feeds = self.site_feeds();
                             feeds.push(FeedLink {
-                                title: format!("{} — {}", term.name, config.title),
+                                title: format!(
+                                    "{} — {}",
+                                    term.name_in(&config.language),
+                                    config.title
+                                ),
                                 url: feed_url,
                                 kind: "application/atom+xml",
                             });
                             ctx.insert("feeds", &feeds);
                             "tag.html"
                         } else {
-                            ctx.insert("source", &TermView::from(term));
+                            ctx.insert("source", &TermView::new(term, &config.language));
                             "source.html"
                         }
                     }
@@ -478,11 +492,22 @@ impl Shared<'_> {
         let config = &self.site.config;
         let mut feeds = self.site_feeds();
         feeds.push(FeedLink {
-            title: format!("Editions — {}", config.title),
+            title: self.editions_feed_title(),
             url: config.url("editions/atom.xml"),
             kind: "application/atom+xml",
         });
         feeds
+    }
+
+    /// "Editions — Site title", in the site's language.
+    fn editions_feed_title(&self) -> String {
+        let title = &self.site.config.title;
+        let args = [("site", crate::i18n::Arg::Text(title.clone()))];
+        self.templates
+            .i18n
+            .text(&self.site.config.language, "editions_feed", &args)
+            // A theme whose strings lack it still gets a title.
+            .unwrap_or_else(|_| format!("Editions — {title}"))
     }
 
     fn site_feeds(&self) -> Vec<FeedLink> {
@@ -587,14 +612,14 @@ impl Shared<'_> {
                 let tag = &site.tags[t];
                 let (_, encoded) = term_dir(tag);
                 (
-                    format!("{} — {}", tag.name, config.title),
+                    format!("{} — {}", tag.name_in(&config.language), config.title),
                     format!("{encoded}atom.xml"),
                     encoded,
                     data::article_entries(site, &tag.pages, false),
                 )
             }
             FeedKind::Editions => (
-                format!("Editions — {}", config.title),
+                self.editions_feed_title(),
                 "editions/atom.xml".to_string(),
                 "editions/".to_string(),
                 data::edition_entries(site),

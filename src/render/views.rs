@@ -1,5 +1,7 @@
 //! What templates see: plain serialisable views over the site model, built once per output.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::config::{self, Config};
@@ -48,11 +50,14 @@ impl<'a> SiteView<'a> {
     }
 }
 
+/// A tag as a page lists it: `name` in that page's language (from `tags.yaml`), and every
+/// language's name in `names`.
 #[derive(Serialize)]
 pub struct TermLink<'a> {
     pub name: &'a str,
     pub slug: &'a str,
     pub url: &'a str,
+    pub names: &'a BTreeMap<String, String>,
 }
 
 #[derive(Serialize)]
@@ -62,16 +67,19 @@ pub struct TermView<'a> {
     pub url: &'a str,
     pub count: usize,
     pub external_url: Option<&'a str>,
+    pub names: &'a BTreeMap<String, String>,
 }
 
-impl<'a> From<&'a Term> for TermView<'a> {
-    fn from(t: &'a Term) -> Self {
+impl<'a> TermView<'a> {
+    /// The term as shown on a page in `lang`.
+    pub fn new(t: &'a Term, lang: &str) -> Self {
         TermView {
-            name: &t.name,
+            name: t.name_in(lang),
             slug: &t.slug,
             url: &t.url,
             count: t.pages.len(),
             external_url: t.external_url.as_deref(),
+            names: &t.names,
         }
     }
 }
@@ -122,7 +130,7 @@ impl<'a> SummaryView<'a> {
             updated: page.updated.as_ref().map(|u| DateView::new(u, &page.lang)),
             tags: site.page_tags[i]
                 .iter()
-                .map(|&t| term_link(&site.tags[t]))
+                .map(|&t| term_link(&site.tags[t], &page.lang))
                 .collect(),
             sources: page
                 .sources
@@ -143,11 +151,12 @@ impl<'a> SummaryView<'a> {
     }
 }
 
-pub fn term_link(t: &Term) -> TermLink<'_> {
+pub fn term_link<'a>(t: &'a Term, lang: &str) -> TermLink<'a> {
     TermLink {
-        name: &t.name,
+        name: t.name_in(lang),
         slug: &t.slug,
         url: &t.url,
+        names: &t.names,
     }
 }
 
@@ -259,8 +268,8 @@ impl<'a> EditionView<'a> {
                 .iter()
                 .filter_map(|t| {
                     tag_index
-                        .get(crate::slug::slugify(t).as_str())
-                        .map(|t| term_link(t))
+                        .get(site.tag_aliases.slug_of(t).as_str())
+                        .map(|t| term_link(t, &edition.lang))
                 })
                 .collect(),
             intro: &edition.intro,

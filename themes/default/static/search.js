@@ -118,9 +118,29 @@
     });
     list.hidden = shown.length === 0;
     var n = hits.length;
-    status.textContent = n === 0 ? "No results for “" + q.trim() + "”."
-      : n > MAX ? n + " results, showing the first " + MAX + "."
-      : n === 1 ? "1 result" : n + " results";
+    status.textContent = n === 0 ? message("none", { q: q.trim() })
+      : n > MAX ? message("many", { n: n, max: MAX })
+      : n === 1 ? message("one", {}) : message("other", { n: n });
+  }
+
+  // The status line's words come from the theme's UI strings, in the site's language: the
+  // form carries them as data-msg-* attributes with {placeholders}, and data-digits.
+  var FALLBACK = {
+    none: "No results for “{q}”.", one: "1 result", other: "{n} results",
+    many: "{n} results, showing the first {max}.",
+    ready: "Type to search {n} briefings.", ready_one: "Type to search 1 briefing.",
+    loading: "Loading the search index…", failed: "Sorry, the search index could not be loaded."
+  };
+  var digits = form.getAttribute("data-digits") || "0123456789";
+  function localDigits(text) {
+    return String(text).replace(/[0-9]/g, function (d) { return digits.charAt(Number(d)) || d; });
+  }
+  function message(name, values) {
+    var text = form.getAttribute("data-msg-" + name) || FALLBACK[name];
+    return text.replace(/\{(\w+)\}/g, function (all, key) {
+      if (!(key in values)) return all;
+      return typeof values[key] === "number" ? localDigits(values[key]) : values[key];
+    });
   }
 
   function syncUrl(q) {
@@ -149,11 +169,11 @@
   function ready(raw) {
     try { prepare(raw); } catch (e) { return failed(); }
     if (input.value.trim()) run();
-    else status.textContent = "Type to search " + entries.length + " briefing" + (entries.length === 1 ? "" : "s") + ".";
+    else status.textContent = message(entries.length === 1 ? "ready_one" : "ready", { n: entries.length });
   }
 
   function failed() {
-    status.textContent = "Sorry, the search index could not be loaded.";
+    status.textContent = message("failed", {});
   }
 
   function loadScript(url) {
@@ -169,7 +189,7 @@
 
   var params = new URLSearchParams(window.location.search);
   if (params.get("q")) input.value = params.get("q");
-  status.textContent = "Loading the search index…";
+  status.textContent = message("loading", {});
 
   // Opened from disk (file://), root-relative URLs such as /briefs/search-index.json point at
   // the file system's root. The page knows where it stands (data-depth folders below the
