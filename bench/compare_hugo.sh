@@ -229,9 +229,9 @@ done
 
 rev=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 bver=$("$bin" --version 2>/dev/null | head -n 1 || echo briefing)
-python3 - "$results" "$mode" "$rev" "$bver" "${hugo_version:-}" "$RUNS" <<'EOF'
+python3 - "$results" "$mode" "$rev" "$bver" "$bin" "${hugo_version:-}" "$RUNS" <<'EOF'
 import collections, os, statistics, sys
-path, mode, rev, bver, hver, runs = sys.argv[1:]
+path, mode, rev, bver, bin_, hver, runs = sys.argv[1:]
 rows = collections.defaultdict(list)
 stats = {}
 for line in open(path, encoding="utf-8"):
@@ -301,7 +301,7 @@ else:
         q = meds[100000] / meds[10000]
         print(f"time(100k)/time(10k) = {q:.2f} (target <= 11: {'met' if q <= 11 else 'NOT met'})")
 print()
-print(f"Machine: {os.cpu_count()} CPUs; {bver} at commit {rev}"
+print(f"Machine: {os.cpu_count()} CPUs; {bver} (`{bin_}`), repository at commit {rev}"
       + (f"; {hver}" if hver else "") + "; cold builds into fresh, empty output folders"
       + (" (Hugo also with a fresh, empty --cacheDir)" if mode == "compare" else "")
       + "; no-change rebuilds of the last one.")

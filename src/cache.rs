@@ -11,6 +11,14 @@ use crate::config::Config;
 use crate::content::{ArticleFile, Edition, Page};
 use crate::error::{Diagnostic, Error, Result};
 
+/// Everything a long-running process keeps between builds: parsed content, and what the
+/// output folders hold (so only outputs whose inputs changed are rendered again).
+#[derive(Default)]
+pub struct BuildCache {
+    pub parsed: ParseCache,
+    pub outputs: crate::output::History,
+}
+
 /// What identifies one version of a file on disk without reading it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {

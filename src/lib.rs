@@ -43,6 +43,8 @@ pub struct BuildReport {
     pub written: usize,
     /// Content files read and parsed (the others came from the parse cache).
     pub parsed: usize,
+    /// Outputs rendered or copied (the others were reused from an earlier build).
+    pub rendered: usize,
     pub bytes: u64,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
@@ -99,7 +101,14 @@ impl Prepared {
     /// Renders every output into `sink`. UI strings that fell back to English while rendering
     /// become warnings, one per (language, key).
     pub fn render(&mut self, sink: &dyn render::Sink) -> Result<render::RenderReport> {
-        let report = render::render(&self.site, &mut self.templates, &self.theme.statics, sink)?;
+        let inputs = theme::fingerprint(&self.theme);
+        let report = render::render(
+            &self.site,
+            &mut self.templates,
+            &self.theme.statics,
+            sink,
+            inputs,
+        )?;
         self.warnings.extend(self.templates.i18n.warnings());
         Ok(report)
     }
@@ -198,52 +207,53 @@ pub fn build_in_memory(
     Ok((prepared, sink.into_files()))
 }
 
-/// `build_in_memory` for the preview server: options as for `build`, parses reused from
-/// `cache`, and a report (its `written` and `bytes` count every file: nothing is on disk).
-pub fn build_to_memory_with(
+/// Builds into `sink` (the preview server's memory), reusing parses from `cache`; the
+/// report's `written` counts the outputs rendered, and `bytes` is 0 (the sink knows sizes).
+pub fn build_into(
     options: &BuildOptions,
     cache: &mut cache::ParseCache,
-) -> Result<(BuildReport, std::collections::BTreeMap<String, Vec<u8>>)> {
+    sink: &dyn render::Sink,
+) -> Result<BuildReport> {
     let started = Instant::now();
     let mut timings = Timings::default();
     let config = config::load(options)?;
     let mut prepared = prepare_with(&config, cache)?;
     timings.mark("load, parse, model");
-    let sink = render::MemorySink::default();
-    let rendered = prepared.render(&sink)?;
+    let rendered = prepared.render(sink)?;
     timings.mark("render");
-    let files = sink.into_files();
-    let report = BuildReport {
+    Ok(BuildReport {
         timings: timings.stages,
         pages: rendered.pages,
         files: rendered.files,
-        written: files.len(),
+        written: rendered.rendered,
         parsed: cache.last_parsed,
-        bytes: files.values().map(|b| b.len() as u64).sum(),
+        rendered: rendered.rendered,
+        bytes: 0,
         warnings: prepared.warnings,
         elapsed: started.elapsed(),
-    };
-    Ok((report, files))
+    })
 }
 
 /// Builds the site into its output folder; a failed build leaves the old output untouched.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
-    build_with(options, &mut cache::ParseCache::default())
+    build_with(options, &mut cache::BuildCache::default())
 }
 
-/// `build`, reusing parses from `cache` for content files that did not change.
-pub fn build_with(options: &BuildOptions, cache: &mut cache::ParseCache) -> Result<BuildReport> {
+/// `build`, reusing from `cache` the parses of content files that did not change and the
+/// outputs whose inputs did not change.
+pub fn build_with(options: &BuildOptions, cache: &mut cache::BuildCache) -> Result<BuildReport> {
     let started = Instant::now();
     let mut timings = Timings::default();
     let config = config::load(options)?;
     output::check_output_dir(&config.root, &config.output_dir)?;
-    let mut prepared = prepare_with(&config, cache)?;
+    let mut prepared = prepare_with(&config, &mut cache.parsed)?;
     timings.mark("load, parse, model");
-    let staging = output::Staging::begin(&config.root, &config.output_dir)?;
+    let staging =
+        output::Staging::begin_with(&config.root, &config.output_dir, &mut cache.outputs)?;
     timings.mark("prepare output");
     let rendered = prepared.render(&staging)?;
     timings.mark("render and write");
-    let committed = staging.commit()?;
+    let committed = staging.commit(&mut cache.outputs)?;
     timings.mark("remove stale, swap");
     if !config.base_url.contains("://") {
         // Said only after a successful build, so it never buries real errors.
@@ -260,7 +270,8 @@ pub fn build_with(options: &BuildOptions, cache: &mut cache::ParseCache) -> Resu
         pages: rendered.pages,
         files: rendered.files,
         written: committed.written,
-        parsed: cache.last_parsed,
+        parsed: cache.parsed.last_parsed,
+        rendered: rendered.rendered,
         bytes: committed.bytes,
         warnings: prepared.warnings,
         elapsed: started.elapsed(),

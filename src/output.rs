@@ -3,10 +3,10 @@
 //! The build writes into a sibling of `output/` and swaps it into place only when everything
 //! succeeded, so a failed or killed build leaves the previous site exactly as it was.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
 use crate::fs;
@@ -55,6 +55,19 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
     Ok(())
 }
 
+/// For each file of a folder: the fingerprint of the inputs it was made from, and its size.
+pub type Made = HashMap<String, (u64, u64)>;
+
+/// What a long-running process (watch) remembers between builds: what every file in
+/// `output/` and in the spare folder was made from. With it, a rebuild renders only outputs
+/// whose inputs changed, and knows which files of the spare folder are stale without
+/// reading the folder.
+#[derive(Debug, Default)]
+pub struct History {
+    output: Option<Arc<Made>>,
+    spare: Option<Made>,
+}
+
 /// A folder next to `output/` being brought up to date; `commit` swaps it in.
 ///
 /// The folder is the previous build's spare copy when there is one: files whose bytes did not
@@ -74,11 +87,24 @@ pub struct Staging {
     made: std::sync::OnceLock<HashSet<String>>,
     /// Set once the swap is done; until then, dropping puts the folder back (see `Drop`).
     committed: bool,
+    /// What the files now in the staging folder (the spare) were made from, when known.
+    spare_made: Option<Made>,
+    /// What the files in `output/` were made from, when known.
+    output_made: Option<Arc<Made>>,
+    /// What this build's files are made from.
+    made_from: Mutex<Made>,
 }
 
 impl Staging {
     /// Checks `output`, recovers from a build killed mid-swap, and readies the staging folder.
     pub fn begin(root: &Path, output: &Path) -> Result<Staging> {
+        Staging::begin_with(root, output, &mut History::default())
+    }
+
+    /// `begin`, knowing from `history` what the files in the folders were made from. The
+    /// spare folder is about to change, so `history` forgets it until `commit` succeeds.
+    pub fn begin_with(root: &Path, output: &Path, history: &mut History) -> Result<Staging> {
+        let spare_made = history.spare.take();
         check_output_dir(root, output)?;
         let parent = output.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(parent)?;
@@ -98,6 +124,12 @@ impl Staging {
         if staging.exists() && !ours(&staging) {
             fs::remove_dir_all(&staging)?;
         }
+        // Only a spare folder is known to hold what `history` says; a leftover staging
+        // folder holds whatever a killed build left.
+        let mut spare_made = spare_made;
+        if staging.exists() {
+            spare_made = None;
+        }
         if !staging.exists() && ours(&spare) {
             fs::rename(&spare, &staging)?;
         }
@@ -115,6 +147,9 @@ impl Staging {
             fresh,
             made: std::sync::OnceLock::new(),
             committed: false,
+            spare_made: if fresh { None } else { spare_made },
+            output_made: history.output.clone(),
+            made_from: Mutex::new(HashMap::new()),
         };
         me.put(MARKER, b"")?;
         for kept in KEPT {
@@ -130,21 +165,53 @@ impl Staging {
     }
 
     /// Removes stale files, then swaps the staging folder in; the old output becomes the spare.
-    pub fn commit(mut self) -> Result<CommitReport> {
+    /// `history` learns what the folders now hold.
+    pub fn commit(mut self, history: &mut History) -> Result<CommitReport> {
         if !self.fresh {
             let produced = self.produced.lock().unwrap_or_else(|e| e.into_inner());
-            remove_stale(&self.staging, &self.staging, &produced)?;
+            match &self.spare_made {
+                // Known contents: the stale files are the known ones this build did not make.
+                Some(spare) => {
+                    for path in spare.keys().filter(|p| !produced.contains(*p)) {
+                        remove_file_and_empty_parents(&self.staging, path)?;
+                    }
+                }
+                None => {
+                    remove_stale(&self.staging, &self.staging, &produced)?;
+                }
+            }
         }
-        if self.output.exists() {
+        let had_output = self.output.exists();
+        if had_output {
             swap(&self.output, &self.staging, &self.spare)?;
         } else {
             fs::rename(&self.staging, &self.output)?;
         }
         self.committed = true;
+        let made = std::mem::take(&mut *self.made_from.lock().unwrap_or_else(|e| e.into_inner()));
+        // Drop the history's share first, so the map is moved, not copied.
+        history.output = None;
+        history.spare = if had_output {
+            self.output_made.take().map(Arc::unwrap_or_clone)
+        } else {
+            None
+        };
+        history.output = Some(Arc::new(made));
         Ok(CommitReport {
             bytes: self.bytes.load(Ordering::Relaxed),
             written: self.written.load(Ordering::Relaxed),
         })
+    }
+
+    /// Remembers what `path` is made from, and its size.
+    fn record(&self, path: &str, fingerprint: Option<u64>, len: u64) {
+        let mut made = self.made_from.lock().unwrap_or_else(|e| e.into_inner());
+        // Files made without a fingerprint (the marker, kept files) get one that matches
+        // nothing, so they are never reused, only known.
+        let fingerprint = fingerprint
+            .or_else(|| made.get(path).map(|(f, _)| *f))
+            .unwrap_or_else(crate::content::next_version);
+        made.insert(path.to_string(), (fingerprint, len));
     }
 
     /// Makes `path` hold `bytes`, writing only when its bytes differ.
@@ -153,6 +220,7 @@ impl Staging {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(path.to_string());
+        self.record(path, None, bytes.len() as u64);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         let target = self.staging.join(path);
         if self.fresh {
@@ -272,6 +340,63 @@ impl Sink for Staging {
     fn copy(&self, path: &str, source: &FileSource) -> Result<()> {
         self.put(path, &source.bytes()?)
     }
+
+    /// The spare folder's file is reused when it was made from the same inputs; else the
+    /// output's file is copied over when that one was (it changed in the last build).
+    fn reuse(&self, path: &str, fingerprint: u64) -> Result<bool> {
+        let known = |made: &Made| {
+            made.get(path)
+                .filter(|(f, _)| *f == fingerprint)
+                .map(|e| e.1)
+        };
+        let reused = if let Some(len) = self.spare_made.as_ref().and_then(known) {
+            Some(len)
+        } else if let Some(len) = self.output_made.as_deref().and_then(known) {
+            let target = self.staging.join(path);
+            if let Some(dir) = target.parent() {
+                fs::create_dir_all(dir)?;
+            }
+            let from = self.output.join(path);
+            std::fs::copy(&from, &target).map_err(|e| Error::io(&from, e))?;
+            self.written.fetch_add(1, Ordering::Relaxed);
+            Some(len)
+        } else {
+            None
+        };
+        match reused {
+            Some(len) => {
+                self.produced
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(path.to_string());
+                self.bytes.fetch_add(len, Ordering::Relaxed);
+                self.record(path, Some(fingerprint), len);
+                Ok(true)
+            }
+            None => {
+                // The bytes come next, through `file` or `copy`.
+                self.record(path, Some(fingerprint), 0);
+                Ok(false)
+            }
+        }
+    }
+}
+
+/// Removes `path` under `base` (gone already is fine), then its folders that became empty.
+fn remove_file_and_empty_parents(base: &Path, path: &str) -> Result<()> {
+    let target = base.join(path);
+    match std::fs::remove_file(&target) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io(&target, e)),
+        _ => {}
+    }
+    let mut dir = target.parent();
+    while let Some(d) = dir {
+        if d == base || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+    Ok(())
 }
 
 /// Deletes every file under `dir` that the build did not produce, and folders left empty.

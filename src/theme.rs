@@ -27,6 +27,42 @@ impl FileSource {
             FileSource::Disk(p) => Ok(fs::read(p)?.into()),
         }
     }
+
+    /// The file's identity for incremental builds: where it is, its size and modification
+    /// time (reading every asset to hash it would cost more than copying it).
+    pub fn identity(&self) -> u64 {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let mut hasher = DefaultHasher::new();
+        match self {
+            FileSource::Embedded(bytes) => (bytes.as_ptr() as usize, bytes.len()).hash(&mut hasher),
+            FileSource::Disk(path) => {
+                path.hash(&mut hasher);
+                match std::fs::metadata(path) {
+                    Ok(meta) => (meta.len(), meta.modified().ok()).hash(&mut hasher),
+                    // Unreadable now: never the same twice, so the copy reports the problem.
+                    Err(_) => crate::content::next_version().hash(&mut hasher),
+                }
+            }
+        }
+        hasher.finish()
+    }
+}
+
+/// A fingerprint of everything the theme gives every page: templates, static files (which
+/// `asset()` hashes into URLs) and strings.
+pub fn fingerprint(files: &ThemeFiles) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut hasher = DefaultHasher::new();
+    for t in &files.templates {
+        (&t.name, &t.text).hash(&mut hasher);
+    }
+    for (path, source) in &files.statics {
+        (path, source.identity()).hash(&mut hasher);
+    }
+    for file in &files.i18n {
+        (&file.lang, &file.display, &file.text).hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 /// One template: its Tera name (`article.html`), where it came from, and its text.

@@ -1,13 +1,14 @@
 //! The correctness guard for rebuilds: random sequences of edits, each followed by a rebuild
-//! that reuses the parse cache and the previous output (as `watch` does), must give exactly
-//! the bytes of a clean full build of the same tree.
+//! that reuses the parse cache, the previous output and the fingerprints of what every
+//! output was made from (as `watch` does, rendering only outputs whose inputs changed),
+//! must give exactly the bytes of a clean full build of the same tree.
 
 mod common;
 
 use std::path::{Path, PathBuf};
 
 use briefing::BuildOptions;
-use briefing::cache::ParseCache;
+use briefing::cache::BuildCache;
 use common::{fixture, read_tree};
 
 /// xorshift64*: a tiny deterministic generator, so a failing seed can be replayed.
@@ -92,7 +93,7 @@ fn slug_of(path: &Path) -> String {
 fn edit(rng: &mut Rng, root: &Path, step: usize) -> String {
     let dir = root.join("content/articles");
     let existing = articles(root);
-    match rng.below(10) {
+    match rng.below(15) {
         0 | 1 => {
             let path = dir.join(format!("new-{step}.md"));
             let title = format!("New {step} {}", rng.pick(WORDS));
@@ -127,10 +128,15 @@ fn edit(rng: &mut Rng, root: &Path, step: usize) -> String {
         7 => {
             let editions = root.join("content/editions");
             std::fs::create_dir_all(&editions).unwrap();
-            let picks: Vec<String> = (0..1 + rng.below(3).min(existing.len().saturating_sub(1)))
+            // Editions may name only published articles.
+            let published: Vec<&PathBuf> = existing
+                .iter()
+                .filter(|p| !std::fs::read_to_string(p).unwrap().contains("draft: true"))
+                .collect();
+            let picks: Vec<String> = (0..1 + rng.below(3).min(published.len().saturating_sub(1)))
                 .filter_map(|_| {
-                    existing
-                        .get(rng.below(existing.len().max(1)))
+                    published
+                        .get(rng.below(published.len().max(1)))
                         .map(|p| slug_of(p))
                 })
                 .collect::<std::collections::BTreeSet<_>>()
@@ -151,6 +157,79 @@ fn edit(rng: &mut Rng, root: &Path, step: usize) -> String {
             let path = templates.join("404.html");
             std::fs::write(&path, format!("{{% extends \"base.html\" %}}{{% block main %}}<p>Lost {step}</p>{{% endblock main %}}")).unwrap();
             format!("template {}", path.display())
+        }
+        9 if !existing.is_empty() => {
+            // Only the date: the article moves in every list, its neighbours change.
+            let path = rng.pick(&existing).clone();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let date = format!(
+                "date: 2022-{:02}-{:02}",
+                1 + rng.below(12),
+                1 + rng.below(28)
+            );
+            let changed: Vec<String> = text
+                .lines()
+                .map(|l| {
+                    if l.starts_with("date:") {
+                        date.clone()
+                    } else {
+                        l.to_string()
+                    }
+                })
+                .collect();
+            std::fs::write(&path, changed.join("\n") + "\n").unwrap();
+            format!("redate {}", path.display())
+        }
+        10 if !existing.is_empty() => {
+            // Only the tags: counts, tag pages, related articles change.
+            let path = rng.pick(&existing).clone();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let tags = format!("tags: [\"{}\", \"{}\"]", rng.pick(TAGS), rng.pick(TAGS));
+            let changed: Vec<String> = text
+                .lines()
+                .map(|l| {
+                    if l.starts_with("tags:") {
+                        tags.clone()
+                    } else {
+                        l.to_string()
+                    }
+                })
+                .collect();
+            std::fs::write(&path, changed.join("\n") + "\n").unwrap();
+            format!("retag {}", path.display())
+        }
+        11 => {
+            // A site stylesheet: every page's asset URL changes.
+            let statics = root.join("static");
+            std::fs::create_dir_all(&statics).unwrap();
+            std::fs::write(
+                statics.join("style.css"),
+                format!("body {{ margin: {step}px }}\n"),
+            )
+            .unwrap();
+            format!("stylesheet {step}")
+        }
+        12 => {
+            // Tag aliases: spellings merge, names change.
+            let (main, alias) = (rng.pick(TAGS), rng.pick(TAGS));
+            let text = if main == alias {
+                String::new()
+            } else {
+                format!("\"{main}\":\n  aliases: [\"{alias}\"]\n  names: {{bn: \"নাম {step}\"}}\n")
+            };
+            std::fs::write(root.join("tags.yaml"), &text).unwrap();
+            format!("tags.yaml {main} <- {alias}")
+        }
+        13 => {
+            // A UI string override.
+            let i18n = root.join("i18n");
+            std::fs::create_dir_all(&i18n).unwrap();
+            std::fs::write(
+                i18n.join("en.yaml"),
+                format!("read_more: \"More {step}\"\n"),
+            )
+            .unwrap();
+            format!("i18n read_more {step}")
         }
         _ => {
             let editions = root.join("content/editions");
@@ -206,7 +285,7 @@ fn rebuilds_after_random_edits_equal_clean_builds() {
             base_url: Some("https://example.org/desk/".into()),
             ..Default::default()
         };
-        let mut cache = ParseCache::default();
+        let mut cache = BuildCache::default();
         let mut rng = Rng(seed);
         briefing::build_with(&options, &mut cache).unwrap();
         let mut log = Vec::new();
@@ -237,4 +316,43 @@ fn rebuilds_after_random_edits_equal_clean_builds() {
             std::fs::remove_dir_all(&clean).unwrap();
         }
     }
+}
+
+#[test]
+fn one_edited_article_renders_only_the_outputs_that_show_it() {
+    let site = fixture("full");
+    let root = site.path();
+    let output = root.join("output");
+    let options = BuildOptions {
+        root: root.to_path_buf(),
+        output: Some(output.clone()),
+        ..Default::default()
+    };
+    let mut cache = BuildCache::default();
+    let first = briefing::build_with(&options, &mut cache).unwrap();
+    assert_eq!(
+        first.rendered, first.files,
+        "the first build renders everything"
+    );
+    // Nothing changed: nothing is rendered.
+    let again = briefing::build_with(&options, &mut cache).unwrap();
+    assert_eq!(again.rendered, 0);
+
+    let article = root.join("content/articles/port-of-rajin.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, format!("{text}\nOne more paragraph.\n")).unwrap();
+    let edited = briefing::build_with(&options, &mut cache).unwrap();
+    assert!(
+        edited.rendered > 0 && edited.rendered * 4 < edited.files,
+        "{} of {} outputs rendered for one body edit",
+        edited.rendered,
+        edited.files
+    );
+    let clean = tempfile::tempdir().unwrap();
+    briefing::build(&BuildOptions {
+        output: Some(clean.path().join("out")),
+        ..options.clone()
+    })
+    .unwrap();
+    assert_eq!(read_tree(&output), read_tree(&clean.path().join("out")));
 }

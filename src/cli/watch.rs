@@ -6,7 +6,7 @@ use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use briefing::build_with;
-use briefing::cache::ParseCache;
+use briefing::cache::BuildCache;
 use briefing::dev::watch::{Event, Message, watch};
 
 use super::SiteArgs;
@@ -22,7 +22,7 @@ pub const DEBOUNCE: Duration = Duration::from_millis(100);
 
 pub fn run(args: WatchArgs) -> ExitCode {
     let options = args.site.options();
-    let build = |cache: &mut ParseCache, _: &[std::path::PathBuf]| build_with(&options, cache);
+    let build = |cache: &mut BuildCache, _: &[std::path::PathBuf]| build_with(&options, cache);
     match watch(&options, DEBOUNCE, stop_on_ctrl_c, build, |event| {
         print_event(event, "")
     }) {
@@ -59,9 +59,10 @@ pub fn print_event(event: Event, first_suffix: &str) {
                 eprintln!("{warning}");
             }
             println!(
-                "{}: {} parsed, {} file{} written in {} ms",
+                "{}: {} parsed, {} rendered, {} file{} written in {} ms",
                 describe(changed),
                 report.parsed,
+                report.rendered,
                 report.written,
                 if report.written == 1 { "" } else { "s" },
                 report.elapsed.as_millis()

@@ -22,6 +22,8 @@ pub struct EditionEntry {
 /// An edition, parsed; its entries are resolved to pages by the site model.
 #[derive(Debug, Clone)]
 pub struct Edition {
+    /// This parse's identity (see `content::next_version`).
+    pub version: u64,
     pub file: ArticleFile,
     pub title: String,
     pub slug: String,
@@ -135,6 +137,7 @@ pub fn parse_edition(file: &ArticleFile, bytes: &[u8], config: &Config) -> Editi
     let encoded = format!("editions/{}/", encode_segment(&slug));
     Ok((
         Edition {
+            version: super::next_version(),
             file: file.clone(),
             title,
             url: config.url(&encoded),

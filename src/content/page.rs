@@ -28,6 +28,8 @@ pub struct TemplateRef {
 /// An article, parsed and ready for the model.
 #[derive(Debug, Clone)]
 pub struct Page {
+    /// This parse's identity (see `content::next_version`).
+    pub version: u64,
     pub file: ArticleFile,
     pub title: String,
     pub slug: String,
@@ -170,6 +172,7 @@ pub fn parse_article(file: &ArticleFile, bytes: &[u8], config: &Config) -> Parse
 
     Ok((
         Page {
+            version: super::next_version(),
             file: file.clone(),
             title,
             permalink: config.permalink(&encoded),

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock, mpsc};
+use std::sync::{Arc, Mutex, RwLock, mpsc};
 use std::time::Duration;
 
 use axum::Router;
@@ -24,16 +24,23 @@ use tokio::sync::broadcast;
 
 use super::preview::{self, Resolution};
 use super::watch::{self, Event, Message};
+use crate::cache::BuildCache;
 use crate::config::{self, BuildOptions};
 use crate::error::{Error, Result};
-use crate::{BuildReport, build_to_memory_with};
+use crate::render::Sink;
+use crate::theme::FileSource;
+use crate::{BuildReport, build_into};
 
 /// Every file of one build, by output path.
 type Files = HashMap<String, Bytes>;
 
+/// For each output path, the fingerprint of the inputs it was made from.
+type Made = HashMap<String, u64>;
+
 /// The build being served, and the error of the latest build if it failed.
 struct Current {
     files: Arc<Files>,
+    made: Arc<Made>,
     /// Bumped by every build whose output differs; pages carry it so a page loaded from an
     /// older build knows to reload.
     generation: u64,
@@ -58,6 +65,7 @@ impl PreviewSite {
             base_path: base_path.to_string(),
             current: RwLock::new(Current {
                 files: Arc::default(),
+                made: Arc::default(),
                 generation: 0,
                 error: None,
             }),
@@ -69,15 +77,12 @@ impl PreviewSite {
 
     /// Serves `files` from now on and tells listeners: a stylesheet swap when only CSS
     /// changed, a reload otherwise. Returns how many files differ from the previous build.
-    pub fn publish(&self, files: HashMap<String, Vec<u8>>, css_only: bool) -> usize {
-        let files: Files = files
-            .into_iter()
-            .map(|(k, v)| (k, Bytes::from(v)))
-            .collect();
+    fn publish(&self, files: Files, made: Made, css_only: bool) -> usize {
         let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
         let changed = count_changed(&current.files, &files);
         let had_error = current.error.take().is_some();
         current.files = Arc::new(files);
+        current.made = Arc::new(made);
         if changed > 0 {
             current.generation += 1;
         }
@@ -130,6 +135,12 @@ impl PreviewSite {
             .to_string()
     }
 
+    /// The previous build's files and what they were made from, for the next build to reuse.
+    fn previous(&self) -> (Arc<Files>, Arc<Made>) {
+        let current = self.current.read().unwrap_or_else(|e| e.into_inner());
+        (current.files.clone(), current.made.clone())
+    }
+
     fn status(&self) -> String {
         let current = self.current.read().unwrap_or_else(|e| e.into_inner());
         serde_json::json!({
@@ -143,9 +154,73 @@ impl PreviewSite {
     }
 }
 
+/// Collects a preview build in memory, taking over the previous build's bytes for every
+/// output made from the same inputs (shared, not copied).
+struct PreviewSink {
+    previous: Arc<Files>,
+    previous_made: Arc<Made>,
+    files: Mutex<Files>,
+    made: Mutex<Made>,
+}
+
+impl PreviewSink {
+    fn new((previous, previous_made): (Arc<Files>, Arc<Made>)) -> Self {
+        PreviewSink {
+            previous,
+            previous_made,
+            files: Mutex::default(),
+            made: Mutex::default(),
+        }
+    }
+
+    fn into_parts(self) -> (Files, Made) {
+        (
+            self.files.into_inner().unwrap_or_else(|e| e.into_inner()),
+            self.made.into_inner().unwrap_or_else(|e| e.into_inner()),
+        )
+    }
+}
+
+impl Sink for PreviewSink {
+    fn file(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        files.insert(path.to_string(), Bytes::copy_from_slice(bytes));
+        Ok(())
+    }
+
+    fn copy(&self, path: &str, source: &FileSource) -> Result<()> {
+        self.file(path, &source.bytes()?)
+    }
+
+    fn reuse(&self, path: &str, fingerprint: u64) -> Result<bool> {
+        self.made
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), fingerprint);
+        let kept = self
+            .previous_made
+            .get(path)
+            .filter(|f| **f == fingerprint)
+            .and_then(|_| self.previous.get(path));
+        match kept {
+            Some(bytes) => {
+                let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+                files.insert(path.to_string(), bytes.clone());
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+}
+
 /// Files added, removed, or with other bytes.
 fn count_changed(old: &Files, new: &Files) -> usize {
-    let changed = new.iter().filter(|(k, v)| old.get(*k) != Some(v)).count();
+    // Bytes taken over from the previous build are the same allocation: no need to compare.
+    let same = |a: &Bytes, b: &Bytes| (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b;
+    let changed = new
+        .iter()
+        .filter(|(k, v)| !old.get(*k).is_some_and(|o| same(o, v)))
+        .count();
     let removed = old.keys().filter(|k| !new.contains_key(*k)).count();
     changed + removed
 }
@@ -429,15 +504,19 @@ impl Preview {
             &self.build,
             debounce,
             stopper,
-            move |cache, changed| match build_to_memory_with(&options, cache) {
-                Ok((report, files)) => {
-                    let written =
-                        site.publish(files.into_iter().collect(), css_only(&root, changed));
-                    Ok(BuildReport { written, ..report })
-                }
-                Err(e) => {
-                    site.fail(&e);
-                    Err(e)
+            move |cache: &mut BuildCache, changed: &[PathBuf]| {
+                let sink = PreviewSink::new(site.previous());
+                let result = build_into(&options, &mut cache.parsed, &sink);
+                match result {
+                    Ok(report) => {
+                        let (files, made) = sink.into_parts();
+                        let written = site.publish(files, made, css_only(&root, changed));
+                        Ok(BuildReport { written, ..report })
+                    }
+                    Err(e) => {
+                        site.fail(&e);
+                        Err(e)
+                    }
                 }
             },
             report,
@@ -492,10 +571,10 @@ pub fn open_in_browser(url: &str) {
 mod tests {
     use super::*;
 
-    fn files(pairs: &[(&str, &str)]) -> HashMap<String, Vec<u8>> {
+    fn files(pairs: &[(&str, &str)]) -> Files {
         pairs
             .iter()
-            .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+            .map(|(k, v)| (k.to_string(), Bytes::copy_from_slice(v.as_bytes())))
             .collect()
     }
 
@@ -503,13 +582,22 @@ mod tests {
     fn publishing_counts_changes_and_tells_listeners_what_kind() {
         let site = PreviewSite::new("/");
         let mut listener = site.live.subscribe();
-        assert_eq!(site.publish(files(&[("a", "1"), ("b", "2")]), false), 2);
+        assert_eq!(
+            site.publish(files(&[("a", "1"), ("b", "2")]), Made::new(), false),
+            2
+        );
         assert!(listener.try_recv().unwrap().contains(r#""type":"reload""#));
         // Nothing changed: nobody is disturbed.
-        assert_eq!(site.publish(files(&[("a", "1"), ("b", "2")]), false), 0);
+        assert_eq!(
+            site.publish(files(&[("a", "1"), ("b", "2")]), Made::new(), false),
+            0
+        );
         assert!(listener.try_recv().is_err());
         // One changed, one removed, one added.
-        assert_eq!(site.publish(files(&[("b", "3"), ("c", "")]), true), 3);
+        assert_eq!(
+            site.publish(files(&[("b", "3"), ("c", "")]), Made::new(), true),
+            3
+        );
         let message = listener.try_recv().unwrap();
         assert!(message.contains(r#""type":"css""#), "{message}");
         assert!(message.contains(r#""generation":2"#), "{message}");
@@ -518,14 +606,14 @@ mod tests {
     #[test]
     fn a_failure_keeps_the_last_build_and_the_next_success_reloads() {
         let site = PreviewSite::new("/");
-        site.publish(files(&[("a", "1")]), false);
+        site.publish(files(&[("a", "1")]), Made::new(), false);
         let mut listener = site.live.subscribe();
         site.fail(&Error::Usage("broken".into()));
         assert!(listener.try_recv().unwrap().contains(r#""type":"error""#));
         assert_eq!(site.snapshot().0.len(), 1);
         assert!(site.hello().contains("broken"));
         // Fixed back to the same bytes: nothing changed, yet the overlay must go.
-        assert_eq!(site.publish(files(&[("a", "1")]), true), 0);
+        assert_eq!(site.publish(files(&[("a", "1")]), Made::new(), true), 0);
         assert!(listener.try_recv().unwrap().contains(r#""type":"reload""#));
         assert!(site.hello().contains(r#""error":null"#));
     }

@@ -14,7 +14,7 @@ use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
 use crate::BuildReport;
-use crate::cache::ParseCache;
+use crate::cache::BuildCache;
 use crate::config::{self, BuildOptions};
 use crate::content::is_ignored_name;
 use crate::error::{Error, Result};
@@ -99,7 +99,7 @@ pub fn watch(
     options: &BuildOptions,
     debounce: Duration,
     stopper: impl FnOnce(mpsc::Sender<Message>),
-    mut build: impl FnMut(&mut ParseCache, &[PathBuf]) -> Result<BuildReport>,
+    mut build: impl FnMut(&mut BuildCache, &[PathBuf]) -> Result<BuildReport>,
     mut report: impl FnMut(Event),
 ) -> Result<()> {
     let config = config::load(options)?;
@@ -132,7 +132,7 @@ pub fn watch(
     rewatch(&mut debouncer);
 
     // Parsed files are kept between rebuilds: only changed files are read and parsed again.
-    let mut cache = ParseCache::default();
+    let mut cache = BuildCache::default();
     let first = build(&mut cache, &[]);
     emit(&mut report, &first, &[]);
     while let Ok(first) = rx.recv() {

@@ -1,7 +1,8 @@
 //! Site → every output (pages, lists, feeds, sitemap, search index) and files to copy, handed to a sink.
 
 use std::collections::{BTreeMap, HashSet};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 use tera::{Context, Value};
@@ -25,6 +26,13 @@ pub trait Sink: Sync {
     /// Every path that will be written, before any is: a sink may make folders up front.
     fn expect(&self, _paths: &mut dyn Iterator<Item = &str>) -> Result<()> {
         Ok(())
+    }
+    /// Records that `path` is made from inputs with fingerprint `fingerprint`; when the
+    /// sink holds (or can cheaply bring back) the bytes an earlier build made from exactly
+    /// those inputs, it makes them `path`'s bytes and returns true, and the render of `path`
+    /// is skipped. Sinks without memory of earlier builds say false.
+    fn reuse(&self, _path: &str, _fingerprint: u64) -> Result<bool> {
+        Ok(false)
     }
 }
 
@@ -53,13 +61,16 @@ impl Sink for MemorySink {
 /// What a render produced.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RenderReport {
-    /// HTML pages rendered.
+    /// HTML pages the site has.
     pub pages: usize,
-    /// Every file handed to the sink, pages and copies.
+    /// Every file of the site, pages and copies.
     pub files: usize,
+    /// Outputs actually rendered (or copied): the rest were reused from an earlier build.
+    pub rendered: usize,
 }
 
 mod data;
+pub mod fingerprint;
 pub mod views;
 
 use views::*;
@@ -193,11 +204,111 @@ fn jobs(site: &Site, statics: &BTreeMap<String, FileSource>) -> Vec<Job> {
 struct Shared<'a> {
     site: &'a Site,
     templates: &'a Templates,
-    /// Each page's summary, serialised once and shared (cheap Arc clones) by every list.
-    summaries: Vec<Value>,
+    /// Each page's summary, serialised on first use and shared (cheap Arc clones) by every
+    /// list after that; an incremental render serialises only those it needs.
+    summaries: Vec<OnceLock<Value>>,
     editions: Vec<Value>,
     tags: Value,
     sources: Value,
+    fingerprints: Fingerprints,
+}
+
+/// Fingerprints of the parts outputs are made from, computed once per render.
+struct Fingerprints {
+    /// Site-wide inputs: configuration, theme, strings, tag aliases.
+    global: u64,
+    /// Each page's summary, as lists show it.
+    summaries: Vec<u64>,
+    /// Each edition's page.
+    editions: Vec<u64>,
+    /// Each edition as the list of editions shows it.
+    edition_summaries: Vec<u64>,
+    /// The tag and source lists (names, links, counts).
+    tags: u64,
+    sources: u64,
+    /// Every page and its summary, in order: for outputs that show them all.
+    all_pages: u64,
+    /// The listed pages and their summaries, in order.
+    listed: u64,
+    /// The listed pages' summaries alone, in order.
+    listed_summaries: u64,
+    all_editions: u64,
+}
+
+impl Fingerprints {
+    fn new(site: &Site, inputs: u64) -> Self {
+        use fingerprint::{Fingerprint, of_debug, of_view};
+        let config = &site.config;
+        // `now` changes on every build; what it decides (listed, expired) is in the model.
+        let timeless = Config {
+            now: jiff::Timestamp::UNIX_EPOCH,
+            ..config.clone()
+        };
+        let global = Fingerprint::new(inputs, "")
+            .add(of_debug(&timeless))
+            .add(of_debug(&site.tag_aliases))
+            .finish();
+        let identities: Vec<u64> = site.tags.iter().map(term_identity).collect();
+        let summaries: Vec<u64> = (0..site.pages.len())
+            .map(|i| summary_fingerprint(site, i, &identities))
+            .collect();
+        let term_views = |terms: &[Term]| {
+            of_view(
+                &terms
+                    .iter()
+                    .map(|t| (TermView::new(t, &config.language), &t.name))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let tags = term_views(&site.tags);
+        let sources = term_views(&site.sources);
+        let editions: Vec<u64> = (0..site.editions.len())
+            .map(|e| {
+                let mut fp = Fingerprint::new(global, "");
+                fp.add(site.editions[e].version).add(tags);
+                for item in &site.edition_items[e] {
+                    fp.add(summaries[item.page]);
+                }
+                let neighbour = |j: usize| site.editions.get(j).map(|n| n.version);
+                fp.add(e.checked_sub(1).and_then(neighbour))
+                    .add(neighbour(e + 1));
+                fp.finish()
+            })
+            .collect();
+        // What `EditionSummary::new` shows: the edition's own data and how many items.
+        let edition_summaries: Vec<u64> = (0..site.editions.len())
+            .map(|e| {
+                Fingerprint::new(global, "")
+                    .add(site.editions[e].version)
+                    .add(site.edition_items[e].len())
+                    .finish()
+            })
+            .collect();
+        let mut all_pages = Fingerprint::new(global, "");
+        for (page, summary) in site.pages.iter().zip(&summaries) {
+            all_pages.add(page.version).add(summary);
+        }
+        let mut listed = Fingerprint::new(global, "");
+        let mut listed_summaries = Fingerprint::new(global, "");
+        for &i in &site.listed {
+            listed.add(site.pages[i].version).add(summaries[i]);
+            listed_summaries.add(summaries[i]);
+        }
+        let mut all_editions = Fingerprint::new(global, "");
+        all_editions.add(&editions);
+        Fingerprints {
+            global,
+            summaries,
+            editions,
+            edition_summaries,
+            tags,
+            sources,
+            all_pages: all_pages.finish(),
+            listed: listed.finish(),
+            listed_summaries: listed_summaries.finish(),
+            all_editions: all_editions.finish(),
+        }
+    }
 }
 
 /// Renders every output in parallel into `sink`. Problems are collected (one per distinct place).
@@ -206,6 +317,7 @@ pub fn render(
     templates: &mut Templates,
     statics: &BTreeMap<String, FileSource>,
     sink: &dyn Sink,
+    inputs: u64,
 ) -> Result<RenderReport> {
     let config = &site.config;
     let unknown = unknown_templates(site, templates);
@@ -253,10 +365,8 @@ pub fn render(
     let shared = Shared {
         site,
         templates,
-        summaries: (0..site.pages.len())
-            .into_par_iter()
-            .map(|i| Value::from_serializable(&SummaryView::new(site, i)))
-            .collect(),
+        summaries: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
+        fingerprints: Fingerprints::new(site, inputs),
         editions: (0..site.editions.len())
             .map(|e| Value::from_serializable(&EditionSummary::new(site, e)))
             .collect(),
@@ -277,11 +387,29 @@ pub fn render(
     };
 
     // Pages render in parallel; the data files and copies are made alongside, not after.
+    // Each output is skipped when the sink still has what the same inputs made before.
+    let rendered = AtomicUsize::new(0);
+    let fps = &shared.fingerprints;
+    let made_from = |path: &str, fingerprint: u64| -> Result<bool> {
+        let reused = sink.reuse(path, fingerprint)?;
+        if !reused {
+            rendered.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(reused)
+    };
+    let data_fingerprint = |path: &str, part: u64| {
+        fingerprint::Fingerprint::new(fps.global, path)
+            .add(part)
+            .finish()
+    };
     let (results, data_files): (Vec<Result<()>>, Result<()>) = rayon::join(
         || {
             jobs.par_iter()
                 .zip(paths.par_iter())
                 .map(|(job, path)| {
+                    if made_from(path, shared.job_fingerprint(*job, path))? {
+                        return Ok(());
+                    }
                     let bytes = shared.render_job(*job, path)?;
                     sink.file(path, &bytes)
                 })
@@ -289,17 +417,38 @@ pub fn render(
         },
         || {
             // GitHub Pages: serve files as they are (no Jekyll), and the custom domain if any.
-            sink.file(".nojekyll", b"")?;
-            if let Some(cname) = &config.cname {
+            if !made_from(".nojekyll", data_fingerprint(".nojekyll", 0))? {
+                sink.file(".nojekyll", b"")?;
+            }
+            if let Some(cname) = &config.cname
+                && !made_from("CNAME", data_fingerprint("CNAME", 0))?
+            {
                 sink.file("CNAME", format!("{cname}\n").as_bytes())?;
             }
-            sink.file("feed.json", &data::json_feed(site))?;
-            let (index, script) = data::search_index(site);
-            sink.file("search-index.json", &index)?;
-            sink.file("search-index.js", &script)?;
+            if !made_from("feed.json", data_fingerprint("feed.json", fps.listed))? {
+                sink.file("feed.json", &data::json_feed(site))?;
+            }
+            let index_fp = data_fingerprint("search-index.json", fps.all_pages);
+            let script_fp = data_fingerprint("search-index.js", fps.all_pages);
+            let keep_index = made_from("search-index.json", index_fp)?;
+            let keep_script = made_from("search-index.js", script_fp)?;
+            if !(keep_index && keep_script) {
+                let (index, script) = data::search_index(site);
+                if !keep_index {
+                    sink.file("search-index.json", &index)?;
+                }
+                if !keep_script {
+                    sink.file("search-index.js", &script)?;
+                }
+            }
             copies
                 .par_iter()
-                .map(|(path, source)| sink.copy(path, source))
+                .map(|(path, source)| {
+                    if made_from(path, data_fingerprint(path, source.identity()))? {
+                        return Ok(());
+                    }
+                    sink.copy(path, source)
+                })
                 .collect::<Result<()>>()
         },
     );
@@ -326,10 +475,110 @@ pub fn render(
     Ok(RenderReport {
         pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
         files: generated.len() + copies.len(),
+        rendered: rendered.into_inner(),
     })
 }
 
 impl Shared<'_> {
+    /// Page `i`'s summary as templates see it.
+    fn summary(&self, i: usize) -> Value {
+        self.summaries[i]
+            .get_or_init(|| Value::from_serializable(&SummaryView::new(self.site, i)))
+            .clone()
+    }
+
+    /// What output `job` is made from, besides the site-wide inputs (see `Fingerprints`).
+    /// Whatever `render_job` reads for a job must be covered here: the rebuild-equivalence
+    /// test compares incremental rebuilds with clean builds to catch anything missed.
+    fn job_fingerprint(&self, job: Job, path: &str) -> u64 {
+        let site = self.site;
+        let fps = &self.fingerprints;
+        let mut fp = fingerprint::Fingerprint::new(fps.global, path);
+        match job {
+            Job::Article(i) => {
+                let page = &site.pages[i];
+                fp.add(page.version).add(fps.summaries[i]);
+                let version = |j: usize| site.pages.get(j).map(|p| p.version);
+                fp.add(i.checked_sub(1).and_then(version))
+                    .add(version(i + 1));
+                for &e in &site.page_editions[i] {
+                    fp.add(site.editions[e].version);
+                }
+                for &q in &site.related[i] {
+                    fp.add(fps.summaries[q]);
+                }
+            }
+            Job::List(kind, n) => {
+                let per_page = site.config.paginate as usize;
+                let len = kind.len(site);
+                fp.add(n).add(page_count(len, per_page));
+                let range = (n - 1) * per_page..(n * per_page).min(len);
+                match kind {
+                    ListKind::Home => {
+                        for &i in &site.listed[range] {
+                            fp.add(fps.summaries[i]);
+                        }
+                        fp.add(fps.tags);
+                        if n == 1 {
+                            fp.add(fps.editions.first());
+                        }
+                    }
+                    ListKind::Tag(t) | ListKind::Source(t) => {
+                        let term = if matches!(kind, ListKind::Tag(_)) {
+                            &site.tags[t]
+                        } else {
+                            &site.sources[t]
+                        };
+                        for &i in &term.pages[range] {
+                            fp.add(fps.summaries[i]);
+                        }
+                        fp.add(fingerprint::of_view(&(
+                            TermView::new(term, &site.config.language),
+                            &term.name,
+                        )));
+                    }
+                    ListKind::Editions => {
+                        fp.add(&fps.edition_summaries[range]);
+                    }
+                }
+            }
+            Job::TagIndex => {
+                fp.add(fps.tags);
+            }
+            Job::SourceIndex => {
+                fp.add(fps.sources);
+            }
+            Job::Edition(e) => {
+                fp.add(fps.editions[e]);
+            }
+            Job::Archive => {
+                fp.add(fps.listed_summaries);
+            }
+            Job::Atom(FeedKind::Site) => {
+                fp.add(fps.listed);
+            }
+            Job::Atom(FeedKind::Tag(t)) => {
+                let tag = &site.tags[t];
+                fp.add(fingerprint::of_view(&(
+                    TermView::new(tag, &site.config.language),
+                    &tag.name,
+                )));
+                for &i in &tag.pages {
+                    fp.add(site.pages[i].version).add(fps.summaries[i]);
+                }
+            }
+            Job::Atom(FeedKind::Editions) => {
+                fp.add(fps.all_editions);
+            }
+            Job::Sitemap => {
+                // Its addresses and dates, which are cheap to list.
+                fp.add(fingerprint::of_view(&self.sitemap()));
+            }
+            Job::Search | Job::NotFound | Job::Robots => {}
+        }
+        fp.finish()
+    }
+
     fn render_job(&self, job: Job, path: &str) -> Result<Vec<u8>> {
         let site = self.site;
         let config = &site.config;
@@ -378,7 +627,7 @@ impl Shared<'_> {
                     ListKind::Home => {
                         let pages: Vec<Value> = site.listed[range]
                             .iter()
-                            .map(|&i| self.summaries[i].clone())
+                            .map(|&i| self.summary(i))
                             .collect();
                         ctx.insert_value("pages", Value::from(pages));
                         ctx.insert_value("tags", self.tags.clone());
@@ -396,10 +645,8 @@ impl Shared<'_> {
                         } else {
                             &site.sources[t]
                         };
-                        let pages: Vec<Value> = term.pages[range]
-                            .iter()
-                            .map(|&i| self.summaries[i].clone())
-                            .collect();
+                        let pages: Vec<Value> =
+                            term.pages[range].iter().map(|&i| self.summary(i)).collect();
                         ctx.insert_value("pages", Value::from(pages));
                         meta.title = term.name_in(&config.language);
                         if is_tag {
@@ -549,12 +796,9 @@ impl Shared<'_> {
                 }
             })
             .collect();
-        let related: Vec<Value> = site.related[i]
-            .iter()
-            .map(|&q| self.summaries[q].clone())
-            .collect();
+        let related: Vec<Value> = site.related[i].iter().map(|&q| self.summary(q)).collect();
         extend(
-            &self.summaries[i],
+            &self.summary(i),
             [
                 ("content", Value::safe_string(&page.content)),
                 ("toc", Value::from_serializable(&page.toc)),
@@ -581,10 +825,8 @@ impl Shared<'_> {
                     .into_iter()
                     .map(|(month, pages)| {
                         let name = crate::dates::month_name(month, &site.config.language);
-                        let pages: Vec<Value> = pages
-                            .into_iter()
-                            .map(|i| self.summaries[i].clone())
-                            .collect();
+                        let pages: Vec<Value> =
+                            pages.into_iter().map(|i| self.summary(i)).collect();
                         object([
                             ("month", Value::from(month)),
                             ("name", Value::from(name)),

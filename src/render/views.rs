@@ -151,6 +151,51 @@ impl<'a> SummaryView<'a> {
     }
 }
 
+/// A fingerprint of what `SummaryView::new(site, i)` shows: the page's fields that the
+/// view reads (not its body, so an edit of the text alone leaves lists alone unless the
+/// word count changes), what it shows of its tags (`term_identities`, see
+/// `term_identity`) and sources, and whether it has expired. Cheap (no serialising), so
+/// every build computes it for every page. Keep it in step with `SummaryView::new`: the
+/// rebuild-equivalence test compares incremental rebuilds with clean builds.
+pub fn summary_fingerprint(site: &Site, i: usize, term_identities: &[u64]) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let page = &site.pages[i];
+    let mut hasher = DefaultHasher::new();
+    (
+        &page.title,
+        &page.slug,
+        &page.url,
+        &page.permalink,
+        &page.lang,
+    )
+        .hash(&mut hasher);
+    (&page.summary, &page.date, &page.updated, &page.authors).hash(&mut hasher);
+    (page.reading_minutes, page.word_count).hash(&mut hasher);
+    page.image
+        .as_ref()
+        .map(|img| (&img.src, &img.alt))
+        .hash(&mut hasher);
+    for &t in &site.page_tags[i] {
+        term_identities[t].hash(&mut hasher);
+    }
+    for (source, &s) in page.sources.iter().zip(&site.page_sources[i]) {
+        (&source.name, &source.url, &site.sources[s].url).hash(&mut hasher);
+    }
+    page.expires
+        .as_ref()
+        .is_some_and(|e| e.timestamp() <= site.config.now)
+        .hash(&mut hasher);
+    hasher.finish()
+}
+
+/// What any page shows of a term when linking to it, in any language: its names and URL.
+pub fn term_identity(t: &Term) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut hasher = DefaultHasher::new();
+    (&t.name, &t.names, &t.slug, &t.url).hash(&mut hasher);
+    hasher.finish()
+}
+
 pub fn term_link<'a>(t: &'a Term, lang: &str) -> TermLink<'a> {
     TermLink {
         name: t.name_in(lang),
