@@ -1,7 +1,8 @@
 //! WCAG 2.2 AA in a real browser: axe-core finds no serious or critical violation on the
 //! bundled site's main kinds of page (light and dark, wide and 320 px, which must also
 //! reflow without sideways scrolling and load without layout shift); the skip link, focus
-//! and search work from the keyboard; articles and editions print without site chrome.
+//! and search work from the keyboard; articles and editions print without site chrome;
+//! Bengali text gets Bengali type (fonts, leading, no tracking, nothing clipped).
 //!
 //! Headless Chromium driven by the Node scripts in tests/browser/ against `briefing serve`
 //! on a copy of the bundled site; needs what tests/browser.rs needs (Chromium, Node, npm).
@@ -68,6 +69,28 @@ fn articles_and_editions_print_without_site_chrome() {
     let stdout = browser::run_script("print.mjs", &pages);
     assert_eq!(
         stdout.matches(" page(s), ").count(),
+        pages.len(),
+        "{stdout}"
+    );
+    assert_eq!(served.serving.interrupt().code(), Some(0));
+}
+
+#[test]
+fn bengali_text_gets_bengali_fonts_leading_and_no_tracking() {
+    let _browser = browser::prepare();
+    let served = browser::serve_bundled_site();
+    let url = &served.url;
+    let pages = [
+        url.clone(),
+        seed_article(url),
+        format!("{url}editions/2023-11-14/"),
+        // English pages with Bengali names on them (tags, sources, archive titles).
+        format!("{url}tags/"),
+        format!("{url}archive/"),
+    ];
+    let stdout = browser::run_script("typography.mjs", &pages);
+    assert_eq!(
+        stdout.matches(" Bengali and ").count(),
         pages.len(),
         "{stdout}"
     );
