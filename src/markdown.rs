@@ -25,6 +25,16 @@ pub struct Rendered {
     pub cjk_chars: usize,
     /// Plain text of the first paragraph, cut near `EXCERPT_CHARS` at a space.
     pub excerpt: String,
+    /// Images written without alt text (`![](map.png)`), in the order they appear.
+    pub images_without_alt: Vec<ImageWithoutAlt>,
+}
+
+/// An image with empty alt text: its `src`, and where its Markdown stands in the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageWithoutAlt {
+    pub src: String,
+    /// Byte range of the image's Markdown (`![](map.png)`) in the text given to `render`.
+    pub span: std::ops::Range<usize>,
 }
 
 /// Longest excerpt, in characters, taken from the first paragraph.
@@ -57,7 +67,13 @@ fn options() -> Options {
 /// Headings get ids in their own script (a Bengali heading gets a Bengali id),
 /// unique within the page. Raw HTML passes through; quotes are left as written.
 pub fn render(markdown: &str) -> Rendered {
-    let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    // The source ranges stay index-aligned with `events`: the loop below replaces events in
+    // place and never inserts or removes one.
+    let (mut events, spans): (Vec<Event>, Vec<std::ops::Range<usize>>) =
+        Parser::new_ext(markdown, options())
+            .into_offset_iter()
+            .unzip();
+    let mut images_without_alt = Vec::new();
     let mut toc = Vec::new();
     // Ids the theme uses itself (the skip link's target) are never given to a heading.
     let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
@@ -92,6 +108,20 @@ pub fn render(markdown: &str) -> Rendered {
                     id: unique,
                     title,
                 });
+            }
+            // The alt text is the image's inner text; none at all (or only spaces) leaves
+            // screen-reader users with just the file name, if anything.
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                let end = events[i..]
+                    .iter()
+                    .position(|e| matches!(e, Event::End(TagEnd::Image)))
+                    .map_or(events.len(), |p| i + p);
+                if plain_text(&events[i + 1..end]).trim().is_empty() {
+                    images_without_alt.push(ImageWithoutAlt {
+                        src: dest_url.to_string(),
+                        span: spans[i].clone(),
+                    });
+                }
             }
             // Footnote ids get a prefix so they cannot clash with heading ids.
             Event::FootnoteReference(name) => {
@@ -133,6 +163,7 @@ pub fn render(markdown: &str) -> Rendered {
         word_count,
         cjk_chars,
         excerpt: excerpt.unwrap_or_default(),
+        images_without_alt,
     }
 }
 
@@ -214,6 +245,25 @@ fn heading_number(level: HeadingLevel) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn images_without_alt_text_are_found_with_their_source_span() {
+        let text = "![Map of Korea](a.png)\n\nSee ![ ](b.png) and ![](c.svg \"title\").\n\n[![](d.png)](x)\n";
+        let r = render(text);
+        let found: Vec<(&str, &str)> = r
+            .images_without_alt
+            .iter()
+            .map(|i| (i.src.as_str(), &text[i.span.clone()]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("b.png", "![ ](b.png)"),
+                ("c.svg", "![](c.svg \"title\")"),
+                ("d.png", "![](d.png)"),
+            ]
+        );
+    }
 
     #[test]
     fn bengali_heading_gets_bengali_id() {

@@ -12,6 +12,7 @@ use crate::content::front_matter::{self, FieldError, Scalar};
 use crate::dates;
 use crate::error::Diagnostic;
 use crate::keys;
+use crate::markdown::ImageWithoutAlt;
 
 /// A decoded content file: UTF-8, no BOM, `\n` line ends, split into front matter and body.
 pub struct Document<'a> {
@@ -132,6 +133,41 @@ impl<'a> Document<'a> {
         self.error_at(line, column, message)
             .width(keys::value_width(&self.text, line, column))
             .hint(hint)
+    }
+
+    /// A warning underlining the name of the top-level `key` (not its value, which may be a
+    /// block of lines below it).
+    pub fn key_warning(
+        &self,
+        key: &str,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Diagnostic {
+        let (line, _) = self.at_key(key).unwrap_or((1, 1));
+        Diagnostic::warning(self.path, message)
+            .at(&self.text, line, 1)
+            .width(key.chars().count())
+            .hint(hint)
+    }
+
+    /// A warning for each image in the body written without alt text, underlining its
+    /// Markdown. Readers who can't see the image get nothing in its place.
+    pub fn images_without_alt(&self, images: &[ImageWithoutAlt]) -> Vec<Diagnostic> {
+        images
+            .iter()
+            .map(|image| {
+                let start = self.body_start + image.span.start;
+                let written = &self.text[start..self.body_start + image.span.end];
+                let src = &image.src;
+                Diagnostic::warning(self.path, format!("image `{src}` has no alt text"))
+                    .at_offset(&self.text, start)
+                    .width(written.lines().next().unwrap_or("").chars().count())
+                    .hint(format!(
+                        "say what it shows between the brackets: `![what the image shows]({src})`; \
+                         for an image that is only decoration, write `<img src=\"{src}\" alt=\"\">`"
+                    ))
+            })
+            .collect()
     }
 
     pub fn error_at(&self, line: usize, column: usize, message: impl Into<String>) -> Diagnostic {

@@ -134,6 +134,7 @@ pub fn parse_edition(file: &ArticleFile, bytes: &[u8], config: &Config) -> Editi
     }
     let date = date.expect("a missing date is an error above");
     let intro = markdown::render(doc.body());
+    warnings.extend(doc.images_without_alt(&intro.images_without_alt));
     let encoded = format!("editions/{}/", encode_segment(&slug));
     Ok((
         Edition {

@@ -141,6 +141,14 @@ pub fn parse_article(file: &ArticleFile, bytes: &[u8], config: &Config) -> Parse
     let output_dir = format!("articles/{slug}/");
     let encoded = format!("articles/{}/", encode_segment(&slug));
     let url = config.url(&encoded);
+    if let Some(img) = front.image.as_ref().filter(|img| img.alt.is_none()) {
+        warnings.push(doc.key_warning(
+            "image",
+            format!("image `{}` has no `alt` text", img.src),
+            "add `alt: \"what the image shows\"` to `image`, for readers who can't see it; \
+             `alt: \"\"` marks an image that is only decoration",
+        ));
+    }
     let image = front.image.map(|img| Image {
         src: resolve_src(&img.src, &url, config),
         alt: img.alt,
@@ -159,6 +167,7 @@ pub fn parse_article(file: &ArticleFile, bytes: &[u8], config: &Config) -> Parse
         None => doc.error_at(1, 1, String::new()).width(3),
     };
     let rendered = markdown::render(doc.body());
+    warnings.extend(doc.images_without_alt(&rendered.images_without_alt));
     let summary = front
         .summary
         .map(|s| s.trim().to_string())

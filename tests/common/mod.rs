@@ -7,6 +7,7 @@ use std::process::Output;
 
 use assert_cmd::Command;
 
+pub mod browser;
 pub mod running;
 
 pub fn fixtures() -> PathBuf {
