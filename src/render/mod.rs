@@ -233,10 +233,12 @@ struct Fingerprints {
     /// The listed pages' summaries alone, in order.
     listed_summaries: u64,
     all_editions: u64,
+    /// What the sitemap lists: every output's path and every modification date it shows.
+    sitemap: u64,
 }
 
 impl Fingerprints {
-    fn new(site: &Site, inputs: u64) -> Self {
+    fn new(site: &Site, inputs: u64, paths: &[String]) -> Self {
         use fingerprint::{Fingerprint, of_debug, of_view};
         let config = &site.config;
         // `now` changes on every build; what it decides (listed, expired) is in the model.
@@ -296,6 +298,19 @@ impl Fingerprints {
         }
         let mut all_editions = Fingerprint::new(global, "");
         all_editions.add(&editions);
+        let mut sitemap = Fingerprint::new(global, "");
+        sitemap.add(paths);
+        for page in &site.pages {
+            sitemap.add(page.modified());
+        }
+        for edition in &site.editions {
+            sitemap.add(edition.modified());
+        }
+        // A list's date is its newest page's.
+        sitemap.add(site.listed.first());
+        for term in site.tags.iter().chain(&site.sources) {
+            sitemap.add(term.pages.first());
+        }
         Fingerprints {
             global,
             summaries,
@@ -307,6 +322,7 @@ impl Fingerprints {
             listed: listed.finish(),
             listed_summaries: listed_summaries.finish(),
             all_editions: all_editions.finish(),
+            sitemap: sitemap.finish(),
         }
     }
 }
@@ -366,7 +382,7 @@ pub fn render(
         site,
         templates,
         summaries: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
-        fingerprints: Fingerprints::new(site, inputs),
+        fingerprints: Fingerprints::new(site, inputs, &paths),
         editions: (0..site.editions.len())
             .map(|e| Value::from_serializable(&EditionSummary::new(site, e)))
             .collect(),
@@ -571,8 +587,7 @@ impl Shared<'_> {
                 fp.add(fps.all_editions);
             }
             Job::Sitemap => {
-                // Its addresses and dates, which are cheap to list.
-                fp.add(fingerprint::of_view(&self.sitemap()));
+                fp.add(fps.sitemap);
             }
             Job::Search | Job::NotFound | Job::Robots => {}
         }
