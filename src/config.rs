@@ -9,6 +9,9 @@ use crate::{fs, keys, yaml};
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
+/// The largest `site.yaml` briefing reads (a real one is under 1 KB).
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
 /// Every key `site.yaml` may hold.
 pub const KNOWN_KEYS: &[&str] = &[
     "title",
@@ -87,6 +90,21 @@ pub fn load(options: &BuildOptions) -> Result<Config> {
     let root = absolute(&options.root)?;
     let path = root.join(CONFIG_FILE);
     let (raw, text) = if path.is_file() {
+        let len = std::fs::metadata(&path)
+            .map_err(|e| Error::io(&path, e))?
+            .len();
+        if len > MAX_CONFIG_BYTES {
+            return Err(Error::one(
+                Diagnostic::error(
+                    Path::new(CONFIG_FILE),
+                    format!(
+                        "site.yaml is {:.1} MB; settings fit in a few lines, and briefing reads at most 1 MB",
+                        len as f64 / 1_048_576.0
+                    ),
+                )
+                .hint("keep only the settings in site.yaml (see README: Configuration)"),
+            ));
+        }
         let text = fs::read_text(&path)?;
         (parse_raw(&text)?, text)
     } else {
@@ -197,7 +215,9 @@ fn parse_raw(text: &str) -> Result<RawConfig> {
         Error::one(
             Diagnostic::error(&display, format!("invalid YAML: {}", e.message))
                 .at(text, e.line, e.column)
-                .hint("site.yaml holds `key: value` lines, e.g. `title: The Briefing Desk`"),
+                .hint(yaml::hint_for(&e.message).unwrap_or(
+                    "site.yaml holds `key: value` lines, e.g. `title: The Briefing Desk`",
+                )),
         )
     };
     let entries = yaml::parse_mapping(text).map_err(yaml_error)?;

@@ -1,6 +1,6 @@
 //! Markdown → HTML body, table of contents and word count; pure, no templates, no files.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
@@ -61,6 +61,7 @@ pub fn render(markdown: &str) -> Rendered {
     let mut toc = Vec::new();
     // Ids the theme uses itself (the skip link's target) are never given to a heading.
     let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
     let mut word_count = 0;
     let mut cjk_chars = 0;
     let mut in_word = false;
@@ -83,7 +84,7 @@ pub fn render(markdown: &str) -> Rendered {
                 } else {
                     base
                 };
-                let unique = unique_id(&base, &mut used);
+                let unique = unique_id(&base, &mut used, &mut next_suffix);
                 if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
                     *id = Some(CowStr::from(unique.clone()));
                 }
@@ -178,14 +179,22 @@ pub fn truncate_at_space(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
 }
 
-fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
-    let mut candidate = base.to_string();
-    let mut n = 1;
-    while !used.insert(candidate.clone()) {
-        candidate = format!("{base}-{n}");
-        n += 1;
+/// `base`, else `base-1`, `base-2`... the first not used yet.
+///
+/// `next` remembers where each base's search stopped: without it, a page of 100,000 headings
+/// named alike took minutes (each heading retried every suffix before it).
+fn unique_id(base: &str, used: &mut HashSet<String>, next: &mut HashMap<String, usize>) -> String {
+    if used.insert(base.to_string()) {
+        return base.to_string();
     }
-    candidate
+    let n = next.entry(base.to_string()).or_insert(1);
+    loop {
+        let candidate = format!("{base}-{n}");
+        *n += 1;
+        if used.insert(candidate.clone()) {
+            return candidate;
+        }
+    }
 }
 
 fn plain_text(events: &[Event]) -> String {
