@@ -298,11 +298,10 @@ impl OutputLock {
                             .map(|n| n.to_string_lossy())
                             .unwrap_or_default()
                             .trim_start_matches('.')
-                            .trim_end_matches(".briefing-lock")
-                            .to_string(),
+                            .trim_end_matches(".briefing-lock"),
                     );
                     return Err(Error::Usage(format!(
-                        "{holder} is writing to {}: waited {:.0} s for it to finish; run one build at a time, or try again when it is done (lock file: {})",
+                        "{holder} is writing to {}: waited {:.1} s for it to finish; run one build at a time, or try again when it is done (lock file: {})",
                         output.display(),
                         wait.as_secs_f64(),
                         path.display()

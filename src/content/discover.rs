@@ -182,11 +182,11 @@ pub fn discover_editions(root: &Path, editions_dir: &Path) -> Result<Vec<Article
         if !name.ends_with(".md") || is_ignored_name(&name) {
             continue;
         }
-        if path.is_symlink() {
-            if let Err(d) = check_link(root, &path) {
-                refused.push(d);
-                continue;
-            }
+        if path.is_symlink()
+            && let Err(d) = check_link(root, &path)
+        {
+            refused.push(d);
+            continue;
         }
         if path.is_file() {
             found.push(article(root, &path, path.file_stem()));
