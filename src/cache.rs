@@ -102,7 +102,8 @@ impl ParseCache {
     /// Forgets everything parsed under another configuration.
     pub fn check_config(&mut self, config: &Config) {
         let fingerprint = format!(
-            "{}|{}|{}|{}",
+            "{}|{}|{}|{}|{}",
+            config.sanitize,
             config.base_url,
             config.language,
             config.timezone.iana_name().unwrap_or("?"),

@@ -22,6 +22,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "timezone",
     "paginate",
     "cname",
+    "sanitize",
 ];
 
 /// `site.yaml` as written; every key optional.
@@ -35,6 +36,7 @@ struct RawConfig {
     timezone: Option<String>,
     paginate: Option<u32>,
     cname: Option<String>,
+    sanitize: Option<bool>,
 }
 
 /// Options that come from the command line rather than `site.yaml`.
@@ -68,6 +70,8 @@ pub struct Config {
     pub paginate: u32,
     /// Custom domain for GitHub Pages (`briefs.example.org`), written to `CNAME`.
     pub cname: Option<String>,
+    /// Clean raw HTML in Markdown (ammonia) instead of trusting it: for outside contributors.
+    pub sanitize: bool,
     pub drafts: bool,
     pub future: bool,
     pub now: jiff::Timestamp,
@@ -202,6 +206,7 @@ pub fn load(options: &BuildOptions) -> Result<Config> {
         timezone,
         paginate,
         cname,
+        sanitize: raw.sanitize.unwrap_or(false),
         drafts: options.drafts,
         future: options.future,
         now: options.now.unwrap_or_else(jiff::Timestamp::now),

@@ -166,6 +166,29 @@ fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
 }
 
+/// Cleans rendered HTML with ammonia (`sanitize: true` in site.yaml): scripts, styles, frames,
+/// event handlers and `javascript:` links go; everything Markdown itself makes stays (heading
+/// ids, footnotes, task-list boxes, table alignment, code language classes).
+pub fn sanitize(html: &str) -> String {
+    static CLEANER: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
+    let cleaner = CLEANER.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        b.add_generic_attributes(["id"])
+            .add_tags(["input"])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attribute_values("input", "type", ["checkbox"])
+            .add_tag_attributes("th", ["style"])
+            .add_tag_attributes("td", ["style"])
+            .filter_style_properties(std::collections::HashSet::from(["text-align"]))
+            .link_rel(None);
+        for tag in ["code", "div", "sup", "span", "li", "ol", "ul", "p"] {
+            b.add_tag_attributes(tag, ["class"]);
+        }
+        b
+    });
+    cleaner.clean(html).to_string()
+}
+
 /// `text` cut to at most `max` characters, at the last space, with an ellipsis when cut.
 pub fn truncate_at_space(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
@@ -260,6 +283,27 @@ mod tests {
     fn extensions_and_raw_html() {
         let md = "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ [^1]\n\n- [x] done\n\n<aside>raw</aside>\n\n[^1]: note\n";
         insta::assert_snapshot!(render(md).html);
+    }
+
+    #[test]
+    fn sanitize_removes_scripts_and_keeps_what_markdown_makes() {
+        let md = "## Title {#t}\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n- [x] done\n\nText[^1] [ok](/x) [bad](javascript:alert(1))\n\n```rust\nfn x() {}\n```\n\n<script>alert(1)</script><img src=x onerror=alert(1)><iframe src=//evil></iframe><b onclick=\"x()\">bold</b>\n\n[^1]: note\n";
+        let clean = sanitize(&render(md).html);
+        for gone in ["<script", "onerror", "<iframe", "onclick", "javascript:"] {
+            assert!(!clean.contains(gone), "{gone} in {clean}");
+        }
+        for kept in [
+            "<h2 id=\"t\">",
+            "style=\"text-align:left\"",
+            "type=\"checkbox\"",
+            "class=\"language-rust\"",
+            "href=\"#fn-1\"",
+            "id=\"fn-1\"",
+            "<b>bold</b>",
+            "href=\"/x\"",
+        ] {
+            assert!(clean.contains(kept), "{kept} not in {clean}");
+        }
     }
 
     #[test]

@@ -376,6 +376,11 @@ timezone: UTC
 # Items per page of the home page and of the tag, source and edition lists.
 paginate: 20
 
+# Raw HTML in articles is published as written, which suits a newsroom that trusts its
+# writers. Set `sanitize: true` when people outside the team write articles: their HTML is
+# then cleaned (no scripts, styles, frames or event handlers; safe links and images stay).
+sanitize: false
+
 {THEME}
 # A custom domain for GitHub Pages, written to output/CNAME: the domain alone, without
 # https:// or a path. Set the same domain in the repository's Settings → Pages.

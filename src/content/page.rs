@@ -164,7 +164,10 @@ pub fn parse_article(file: &ArticleFile, bytes: &[u8], config: &Config) -> Parse
             .width(slug.chars().count()),
         None => doc.error_at(1, 1, String::new()).width(3),
     };
-    let rendered = markdown::render(doc.body());
+    let mut rendered = markdown::render(doc.body());
+    if config.sanitize {
+        rendered.html = markdown::sanitize(&rendered.html);
+    }
     let summary = front
         .summary
         .map(|s| s.trim().to_string())
