@@ -93,7 +93,7 @@ impl Config {
 pub fn load(options: &BuildOptions) -> Result<Config> {
     let root = absolute(&options.root)?;
     let path = root.join(CONFIG_FILE);
-    let (raw, text) = if path.is_file() {
+    let text = if path.is_file() {
         let len = std::fs::metadata(&path)
             .map_err(|e| Error::io(&path, e))?
             .len();
@@ -109,10 +109,20 @@ pub fn load(options: &BuildOptions) -> Result<Config> {
                 .hint("keep only the settings in site.yaml (see README: Configuration)"),
             ));
         }
-        let text = fs::read_text(&path)?;
-        (parse_raw(&text)?, text)
+        Some(fs::read_text(&path)?)
     } else {
-        (RawConfig::default(), String::new())
+        None
+    };
+    load_text(options, text.as_deref())
+}
+
+/// `load` once `site.yaml` is read: `text` is its contents, None when the site has none.
+/// Apart from `theme:` (which must name a folder of the site), it needs no files.
+pub fn load_text(options: &BuildOptions, text: Option<&str>) -> Result<Config> {
+    let root = absolute(&options.root)?;
+    let (raw, text) = match text {
+        Some(text) => (parse_raw(text)?, text.to_string()),
+        None => (RawConfig::default(), String::new()),
     };
     let display = PathBuf::from(CONFIG_FILE);
     let at_key = |key: &str, message: String| {

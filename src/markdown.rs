@@ -267,6 +267,17 @@ mod tests {
     }
 
     #[test]
+    fn many_headings_named_alike_take_linear_time() {
+        // Each heading used to retry every suffix before its own: minutes for 100,000.
+        let md = "## a\n".repeat(20_000);
+        let started = std::time::Instant::now();
+        let r = render(&md);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!(r.toc.len(), 20_000);
+        assert_eq!(r.toc[19_999].id, "a-19999");
+    }
+
+    #[test]
     fn heading_named_main_does_not_take_the_skip_link_target() {
         let r = render("## Main\n");
         assert_eq!(r.toc[0].id, "main-1");

@@ -313,3 +313,18 @@ fn symlinks_out_of_the_site_are_refused_not_followed() {
     let outside_real = std::fs::canonicalize(outside.path()).unwrap();
     insta::assert_snapshot!(err.replace(&outside_real.display().to_string(), "OUTSIDE"));
 }
+
+#[test]
+fn site_yaml_over_a_megabyte_is_refused_without_reading_it() {
+    let site = fixture("errors/unknown_config_key");
+    std::fs::File::create(site.path().join("site.yaml"))
+        .unwrap()
+        .set_len(3 << 20)
+        .unwrap();
+    let err = failing_build_at(site.path());
+    assert!(
+        err.starts_with("site.yaml:1:1: error: site.yaml is 3.0 MB"),
+        "{err}"
+    );
+    insta::assert_snapshot!(err);
+}
