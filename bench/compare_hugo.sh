@@ -144,7 +144,7 @@ timed() {
   local tlog=$log.time t0 t1 rc
   t0=$(now_us)
   set +e
-  /usr/bin/time -v -o "$tlog" "$@" >"$log" 2>&1
+  /usr/bin/time -v -o "$tlog" "$@" >"$log" 2>&1 </dev/null
   rc=$?
   set -e
   t1=$(now_us)
@@ -163,16 +163,19 @@ timed() {
 
 out_stats() { find "$1" -type f -printf '%s\n' | awk '{n++; s+=$1} END {printf "%d %d\n", n, s}'; }
 
-build_briefing() { # N RUN OUT
-  timed "$BENCH_DIR/n$1.briefing.log" "$bin" build --root "$corpus" --output "$3"
+build_briefing() { # N CORPUS OUT
+  timed "$BENCH_DIR/n$1.briefing.log" "$bin" build --root "$2" --output "$3"
 }
-build_hugo() { # N RUN OUT CACHE
+build_hugo() { # N CORPUS OUT CACHE
   timed "$BENCH_DIR/n$1.hugo.log" "$hugo_bin" --quiet --noBuildLock --source "$site" \
-    --contentDir "$corpus/content" --destination "$3" --cacheDir "$4"
+    --contentDir "$2/content" --destination "$3" --cacheDir "$4"
 }
 
+# Corpora first, so that generating one never falls between timed builds.
+names=()
 for n in "${sizes[@]}"; do
   name=n$n; [ "$SEED" = 1 ] || name=n$n-s$SEED
+  names+=("$name")
   corpus=$BENCH_DIR/$name
   if [ ! -f "$corpus/site.yaml" ]; then
     say "generating corpus N=$n seed=$SEED in $corpus"
@@ -182,49 +185,62 @@ for n in "${sizes[@]}"; do
   fi
   got=$(find "$corpus/content/articles" -maxdepth 1 -name 'a-*.md' | wc -l)
   [ "$got" -eq "$n" ] || die "$corpus holds $got articles, not $n; delete it to regenerate"
-  # Read the corpus once so that every timed build finds it in the page cache.
-  find "$corpus/content" -type f -exec cat {} + >/dev/null
+done
+# Read the corpora once so that timed builds find them in the page cache (if they fit).
+for name in "${names[@]}"; do find "$BENCH_DIR/$name/content" -type f -exec cat {} + >/dev/null; done
 
-  order=(briefing)
-  [ $mode = compare ] && order=(briefing hugo)
-  for ((r = 1; r <= RUNS; r++)); do
-    # Alternate which tool goes first, so neither always runs right after the other.
-    if [ $mode = compare ] && ((r % 2 == 0)); then seq_=(hugo briefing); else seq_=("${order[@]}"); fi
-    for tool in "${seq_[@]}"; do
-      out=$BENCH_DIR/$name-$tool-out-$r
-      if [ $tool = briefing ]; then
-        m=$(build_briefing "$n" "$r" "$out")
-      else
-        cache=$BENCH_DIR/$name-hugo-cache-$r
-        mkdir -p "$cache"
-        m=$(build_hugo "$n" "$r" "$out" "$cache")
-      fi
-      read -r wall cpu rss <<<"$m"
-      [ -d "$out" ] || die "$tool wrote no output folder $out"
-      stats=""
-      if ((r == 1)); then stats=$(out_stats "$out"); fi
-      printf '%s\t%s\tcold\t%s\t%s\t%s\t%s\t%s\n' "$n" "$tool" "$r" "$wall" "$cpu" "$rss" "${stats:-- -}" | tr ' ' '\t' >>"$results"
-      printf 'compare_hugo: N=%s %-8s cold %d/%d: %6.2fs wall, %6.2fs CPU, %6.1f MiB peak RSS\n' \
-        "$n" "$tool" "$r" "$RUNS" "$(awk -v u="$wall" 'BEGIN {print u / 1e6}')" \
-        "$(awk -v u="$cpu" 'BEGIN {print u / 1e6}')" "$(awk -v k="$rss" 'BEGIN {print k / 1024}')" >&2
-    done
-  done
-  # No-change rebuilds: the last cold output is current; build it again (Hugo with its cache).
-  for ((r = 1; r <= REBUILDS; r++)); do
-    if [ $mode = compare ] && ((r % 2 == 0)); then seq_=(hugo briefing); else seq_=("${order[@]}"); fi
-    for tool in "${seq_[@]}"; do
-      out=$BENCH_DIR/$name-$tool-out-$RUNS
-      if [ $tool = briefing ]; then
-        m=$(build_briefing "$n" "$r" "$out")
-      else
-        m=$(build_hugo "$n" "$r" "$out" "$BENCH_DIR/$name-hugo-cache-$RUNS")
-      fi
-      read -r wall cpu rss <<<"$m"
-      printf '%s\t%s\trebuild\t%s\t%s\t%s\t%s\t-\t-\n' "$n" "$tool" "$r" "$wall" "$cpu" "$rss" >>"$results"
-      printf 'compare_hugo: N=%s %-8s no-change rebuild %d/%d: %6.2fs wall\n' "$n" "$tool" "$r" "$REBUILDS" \
-        "$(awk -v u="$wall" 'BEGIN {print u / 1e6}')" >&2
-    done
-  done
+# The builds of one round: every size with every tool. Rounds alternate between this order
+# and its reverse, so that no build always follows the same other one, and a slow spell on
+# the machine hits all sizes and tools of a round alike.
+jobs=()
+for i in "${!sizes[@]}"; do
+  jobs+=("${sizes[$i]} ${names[$i]} briefing")
+  [ $mode = compare ] && jobs+=("${sizes[$i]} ${names[$i]} hugo")
+done
+round_jobs() { # ROUND: prints the jobs of that round, one a line
+  local k
+  if (($1 % 2 == 1)); then
+    for ((k = 0; k < ${#jobs[@]}; k++)); do echo "${jobs[$k]}"; done
+  else
+    for ((k = ${#jobs[@]} - 1; k >= 0; k--)); do echo "${jobs[$k]}"; done
+  fi
+}
+secs() { awk -v u="$1" 'BEGIN {printf "%6.2f", u / 1e6}'; }
+
+for ((r = 1; r <= RUNS; r++)); do
+  while read -r n name tool; do
+    corpus=$BENCH_DIR/$name
+    out=$BENCH_DIR/$name-$tool-out-$r
+    if [ $tool = briefing ]; then
+      m=$(build_briefing "$n" "$corpus" "$out")
+    else
+      cache=$BENCH_DIR/$name-hugo-cache-$r
+      mkdir -p "$cache"
+      m=$(build_hugo "$n" "$corpus" "$out" "$cache")
+    fi
+    read -r wall cpu rss <<<"$m"
+    [ -d "$out" ] || die "$tool wrote no output folder $out"
+    files=- nbytes=-
+    if ((r == 1)); then read -r files nbytes < <(out_stats "$out"); fi
+    printf '%s\t%s\tcold\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$tool" "$r" "$wall" "$cpu" "$rss" "$files" "$nbytes" >>"$results"
+    printf 'compare_hugo: N=%s %-8s cold %d/%d: %ss wall, %ss CPU, %6.1f MiB peak RSS\n' "$n" "$tool" "$r" "$RUNS" \
+      "$(secs "$wall")" "$(secs "$cpu")" "$(awk -v k="$rss" 'BEGIN {print k / 1024}')" >&2
+  done < <(round_jobs "$r")
+done
+# No-change rebuilds: the last cold output is current; build it again (Hugo with its cache).
+for ((r = 1; r <= REBUILDS; r++)); do
+  while read -r n name tool; do
+    corpus=$BENCH_DIR/$name
+    out=$BENCH_DIR/$name-$tool-out-$RUNS
+    if [ $tool = briefing ]; then
+      m=$(build_briefing "$n" "$corpus" "$out")
+    else
+      m=$(build_hugo "$n" "$corpus" "$out" "$BENCH_DIR/$name-hugo-cache-$RUNS")
+    fi
+    read -r wall cpu rss <<<"$m"
+    printf '%s\t%s\trebuild\t%s\t%s\t%s\t%s\t-\t-\n' "$n" "$tool" "$r" "$wall" "$cpu" "$rss" >>"$results"
+    printf 'compare_hugo: N=%s %-8s no-change rebuild %d/%d: %ss wall\n' "$n" "$tool" "$r" "$REBUILDS" "$(secs "$wall")" >&2
+  done < <(round_jobs "$r")
 done
 
 rev=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)

@@ -46,15 +46,44 @@ impl Stamp {
     }
 }
 
+/// The largest content file briefing reads: 16 MiB, far above any article (a long report is
+/// under 1 MB) and far below what would strain memory (a build holds about 14 times the
+/// Markdown's size at its peak: a 65 MB article took 900 MB).
+pub const MAX_CONTENT_BYTES: u64 = 16 << 20;
+
 /// Reads a file and its stamp with one open (the stamp from the open file, not a second lookup).
-fn read_stamped(path: &Path) -> Result<(Vec<u8>, Stamp)> {
+/// A file over `MAX_CONTENT_BYTES` is not read: `None`.
+fn read_stamped(path: &Path) -> Result<(Option<Vec<u8>>, Stamp)> {
     use std::io::Read;
     let io = |e| Error::io(path, e);
-    let mut file = std::fs::File::open(path).map_err(io)?;
+    let file = std::fs::File::open(path).map_err(io)?;
     let meta = file.metadata().map_err(io)?;
+    let stamp = Stamp::from_metadata(&meta);
+    if meta.len() > MAX_CONTENT_BYTES {
+        return Ok((None, stamp));
+    }
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    file.read_to_end(&mut bytes).map_err(io)?;
-    Ok((bytes, Stamp::from_metadata(&meta)))
+    // `take`: a file that grows after the size check still cannot be read past the limit.
+    file.take(MAX_CONTENT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_CONTENT_BYTES {
+        return Ok((None, stamp));
+    }
+    Ok((Some(bytes), stamp))
+}
+
+/// The refusal of a content file over `MAX_CONTENT_BYTES`.
+fn too_large(file: &ArticleFile, len: u64) -> Diagnostic {
+    Diagnostic::error(
+        &file.display,
+        format!(
+            "the file is {:.1} MB; briefing reads content files of up to {} MB",
+            len as f64 / 1_048_576.0,
+            MAX_CONTENT_BYTES >> 20
+        ),
+    )
+    .hint("split it into several articles, or move bulky data into files beside it (a bundle folder) and link to them")
 }
 
 /// A parse's outcome, shared between the cache and the site model.
@@ -81,7 +110,8 @@ impl ParseCache {
     /// Forgets everything parsed under another configuration.
     pub fn check_config(&mut self, config: &Config) {
         let fingerprint = format!(
-            "{}|{}|{}|{}",
+            "{}|{}|{}|{}|{}",
+            config.sanitize,
             config.base_url,
             config.language,
             config.timezone.iana_name().unwrap_or("?"),
@@ -134,7 +164,11 @@ fn refresh<T: Send + Sync>(
                 }
             }
             let (bytes, stamp) = read_stamped(&file.path)?;
-            Ok((stamp, Some(parse(file, &bytes))))
+            let parsed = match bytes {
+                Some(bytes) => parse(file, &bytes),
+                None => Err(vec![too_large(file, stamp.len)]),
+            };
+            Ok((stamp, Some(parsed)))
         })
         .collect::<Result<_>>()?;
     let parsed = fresh.iter().filter(|(_, f)| f.is_some()).count();

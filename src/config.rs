@@ -9,6 +9,9 @@ use crate::{fs, keys, yaml};
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
+/// The largest `site.yaml` briefing reads (a real one is under 1 KB).
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
 /// Every key `site.yaml` may hold.
 pub const KNOWN_KEYS: &[&str] = &[
     "title",
@@ -19,6 +22,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "timezone",
     "paginate",
     "cname",
+    "sanitize",
 ];
 
 /// `site.yaml` as written; every key optional.
@@ -32,6 +36,7 @@ struct RawConfig {
     timezone: Option<String>,
     paginate: Option<u32>,
     cname: Option<String>,
+    sanitize: Option<bool>,
 }
 
 /// Options that come from the command line rather than `site.yaml`.
@@ -65,6 +70,8 @@ pub struct Config {
     pub paginate: u32,
     /// Custom domain for GitHub Pages (`briefs.example.org`), written to `CNAME`.
     pub cname: Option<String>,
+    /// Clean raw HTML in Markdown (ammonia) instead of trusting it: for outside contributors.
+    pub sanitize: bool,
     pub drafts: bool,
     pub future: bool,
     pub now: jiff::Timestamp,
@@ -86,11 +93,36 @@ impl Config {
 pub fn load(options: &BuildOptions) -> Result<Config> {
     let root = absolute(&options.root)?;
     let path = root.join(CONFIG_FILE);
-    let (raw, text) = if path.is_file() {
-        let text = fs::read_text(&path)?;
-        (parse_raw(&text)?, text)
+    let text = if path.is_file() {
+        let len = std::fs::metadata(&path)
+            .map_err(|e| Error::io(&path, e))?
+            .len();
+        if len > MAX_CONFIG_BYTES {
+            return Err(Error::one(
+                Diagnostic::error(
+                    Path::new(CONFIG_FILE),
+                    format!(
+                        "site.yaml is {:.1} MB; settings fit in a few lines, and briefing reads at most 1 MB",
+                        len as f64 / 1_048_576.0
+                    ),
+                )
+                .hint("keep only the settings in site.yaml (see README: Configuration)"),
+            ));
+        }
+        Some(fs::read_text(&path)?)
     } else {
-        (RawConfig::default(), String::new())
+        None
+    };
+    load_text(options, text.as_deref())
+}
+
+/// `load` once `site.yaml` is read: `text` is its contents, None when the site has none.
+/// Apart from `theme:` (which must name a folder of the site), it needs no files.
+pub fn load_text(options: &BuildOptions, text: Option<&str>) -> Result<Config> {
+    let root = absolute(&options.root)?;
+    let (raw, text) = match text {
+        Some(text) => (parse_raw(text)?, text.to_string()),
+        None => (RawConfig::default(), String::new()),
     };
     let display = PathBuf::from(CONFIG_FILE);
     let at_key = |key: &str, message: String| {
@@ -184,6 +216,7 @@ pub fn load(options: &BuildOptions) -> Result<Config> {
         timezone,
         paginate,
         cname,
+        sanitize: raw.sanitize.unwrap_or(false),
         drafts: options.drafts,
         future: options.future,
         now: options.now.unwrap_or_else(jiff::Timestamp::now),
@@ -197,7 +230,9 @@ fn parse_raw(text: &str) -> Result<RawConfig> {
         Error::one(
             Diagnostic::error(&display, format!("invalid YAML: {}", e.message))
                 .at(text, e.line, e.column)
-                .hint("site.yaml holds `key: value` lines, e.g. `title: The Briefing Desk`"),
+                .hint(yaml::hint_for(&e.message).unwrap_or(
+                    "site.yaml holds `key: value` lines, e.g. `title: The Briefing Desk`",
+                )),
         )
     };
     let entries = yaml::parse_mapping(text).map_err(yaml_error)?;

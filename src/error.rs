@@ -161,6 +161,32 @@ pub enum Error {
     Diagnostics(Vec<Diagnostic>),
     #[error("{0}")]
     Usage(String),
+    /// Writing the new site failed (disk full, read-only folder): the old output still stands.
+    #[error(
+        "error: cannot write {path}: {source}\n  = help: {hint}\nthe build stopped; the previous output was left as it was",
+        path = path.display(),
+        hint = write_hint(source)
+    )]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// How to get past a failed write, by what the OS said.
+fn write_hint(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        StorageFull | QuotaExceeded => "the disk is full: free some space, then build again",
+        PermissionDenied | ReadOnlyFilesystem => {
+            "the output folder, or the folder holding it, is read-only: make it writable, or build elsewhere with --output DIR"
+        }
+        FileTooLarge => {
+            "a file is larger than this process may write (see `ulimit -f`): raise the limit"
+        }
+        _ => "check the output folder and its disk, then build again",
+    }
 }
 
 impl Error {
@@ -168,6 +194,14 @@ impl Error {
         Error::Io {
             path: path.to_path_buf(),
             source,
+        }
+    }
+
+    /// An I/O error met while writing the output, as `Error::Write`; other errors as they are.
+    pub fn writing(self) -> Self {
+        match self {
+            Error::Io { path, source } => Error::Write { path, source },
+            e => e,
         }
     }
 

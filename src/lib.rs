@@ -5,6 +5,7 @@
 //! `dev` (watch) sits on top and the pipeline knows nothing of it.
 
 pub mod cache;
+pub mod chars;
 pub mod check;
 pub mod config;
 pub mod content;

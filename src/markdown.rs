@@ -1,6 +1,6 @@
 //! Markdown → HTML body, table of contents and word count; pure, no templates, no files.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
@@ -77,6 +77,7 @@ pub fn render(markdown: &str) -> Rendered {
     let mut toc = Vec::new();
     // Ids the theme uses itself (the skip link's target) are never given to a heading.
     let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
     let mut word_count = 0;
     let mut cjk_chars = 0;
     let mut in_word = false;
@@ -99,7 +100,7 @@ pub fn render(markdown: &str) -> Rendered {
                 } else {
                     base
                 };
-                let unique = unique_id(&base, &mut used);
+                let unique = unique_id(&base, &mut used, &mut next_suffix);
                 if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
                     *id = Some(CowStr::from(unique.clone()));
                 }
@@ -196,6 +197,29 @@ fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
 }
 
+/// Cleans rendered HTML with ammonia (`sanitize: true` in site.yaml): scripts, styles, frames,
+/// event handlers and `javascript:` links go; everything Markdown itself makes stays (heading
+/// ids, footnotes, task-list boxes, table alignment, code language classes).
+pub fn sanitize(html: &str) -> String {
+    static CLEANER: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
+    let cleaner = CLEANER.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        b.add_generic_attributes(["id"])
+            .add_tags(["input"])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attribute_values("input", "type", ["checkbox"])
+            .add_tag_attributes("th", ["style"])
+            .add_tag_attributes("td", ["style"])
+            .filter_style_properties(std::collections::HashSet::from(["text-align"]))
+            .link_rel(None);
+        for tag in ["code", "div", "sup", "span", "li", "ol", "ul", "p"] {
+            b.add_tag_attributes(tag, ["class"]);
+        }
+        b
+    });
+    cleaner.clean(html).to_string()
+}
+
 /// `text` cut to at most `max` characters, at the last space, with an ellipsis when cut.
 pub fn truncate_at_space(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
@@ -209,14 +233,22 @@ pub fn truncate_at_space(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
 }
 
-fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
-    let mut candidate = base.to_string();
-    let mut n = 1;
-    while !used.insert(candidate.clone()) {
-        candidate = format!("{base}-{n}");
-        n += 1;
+/// `base`, else `base-1`, `base-2`... the first not used yet.
+///
+/// `next` remembers where each base's search stopped: without it, a page of 100,000 headings
+/// named alike took minutes (each heading retried every suffix before it).
+fn unique_id(base: &str, used: &mut HashSet<String>, next: &mut HashMap<String, usize>) -> String {
+    if used.insert(base.to_string()) {
+        return base.to_string();
     }
-    candidate
+    let n = next.entry(base.to_string()).or_insert(1);
+    loop {
+        let candidate = format!("{base}-{n}");
+        *n += 1;
+        if used.insert(candidate.clone()) {
+            return candidate;
+        }
+    }
 }
 
 fn plain_text(events: &[Event]) -> String {
@@ -285,6 +317,17 @@ mod tests {
     }
 
     #[test]
+    fn many_headings_named_alike_take_linear_time() {
+        // Each heading used to retry every suffix before its own: minutes for 100,000.
+        let md = "## a\n".repeat(20_000);
+        let started = std::time::Instant::now();
+        let r = render(&md);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!(r.toc.len(), 20_000);
+        assert_eq!(r.toc[19_999].id, "a-19999");
+    }
+
+    #[test]
     fn heading_named_main_does_not_take_the_skip_link_target() {
         let r = render("## Main\n");
         assert_eq!(r.toc[0].id, "main-1");
@@ -301,6 +344,27 @@ mod tests {
     fn extensions_and_raw_html() {
         let md = "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ [^1]\n\n- [x] done\n\n<aside>raw</aside>\n\n[^1]: note\n";
         insta::assert_snapshot!(render(md).html);
+    }
+
+    #[test]
+    fn sanitize_removes_scripts_and_keeps_what_markdown_makes() {
+        let md = "## Title {#t}\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n- [x] done\n\nText[^1] [ok](/x) [bad](javascript:alert(1))\n\n```rust\nfn x() {}\n```\n\n<script>alert(1)</script><img src=x onerror=alert(1)><iframe src=//evil></iframe><b onclick=\"x()\">bold</b>\n\n[^1]: note\n";
+        let clean = sanitize(&render(md).html);
+        for gone in ["<script", "onerror", "<iframe", "onclick", "javascript:"] {
+            assert!(!clean.contains(gone), "{gone} in {clean}");
+        }
+        for kept in [
+            "<h2 id=\"t\">",
+            "style=\"text-align:left\"",
+            "type=\"checkbox\"",
+            "class=\"language-rust\"",
+            "href=\"#fn-1\"",
+            "id=\"fn-1\"",
+            "<b>bold</b>",
+            "href=\"/x\"",
+        ] {
+            assert!(clean.contains(kept), "{kept} not in {clean}");
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 use crate::fs;
@@ -93,6 +94,9 @@ pub struct Staging {
     output_made: Option<Arc<Made>>,
     /// What this build's files are made from.
     made_from: Mutex<Made>,
+    /// Held from `begin` until the staging folder is swapped in or put back; dropped last,
+    /// after `Drop::drop` has tidied up, so the next build never sees a half-done folder.
+    _lock: OutputLock,
 }
 
 impl Staging {
@@ -106,8 +110,18 @@ impl Staging {
     pub fn begin_with(root: &Path, output: &Path, history: &mut History) -> Result<Staging> {
         let spare_made = history.spare.take();
         check_output_dir(root, output)?;
+        Staging::begin_checked(output, spare_made, history.output.clone()).map_err(Error::writing)
+    }
+
+    fn begin_checked(
+        output: &Path,
+        spare_made: Option<Made>,
+        output_made: Option<Arc<Made>>,
+    ) -> Result<Staging> {
         let parent = output.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(parent)?;
+        // Another build writing here would share the staging folder: wait for it, or refuse.
+        let lock = OutputLock::acquire(&lock_path(output), lock_wait())?;
         let name = output
             .file_name()
             .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
@@ -148,8 +162,9 @@ impl Staging {
             made: std::sync::OnceLock::new(),
             committed: false,
             spare_made: if fresh { None } else { spare_made },
-            output_made: history.output.clone(),
+            output_made,
             made_from: Mutex::new(HashMap::new()),
+            _lock: lock,
         };
         me.put(MARKER, b"")?;
         for kept in KEPT {
@@ -167,6 +182,26 @@ impl Staging {
     /// Removes stale files, then swaps the staging folder in; the old output becomes the spare.
     /// `history` learns what the folders now hold.
     pub fn commit(mut self, history: &mut History) -> Result<CommitReport> {
+        let had_output = self.output.exists();
+        self.swap_in().map_err(Error::writing)?;
+        self.committed = true;
+        let made = std::mem::take(&mut *self.made_from.lock().unwrap_or_else(|e| e.into_inner()));
+        // Drop the history's share first, so the map is moved, not copied.
+        history.output = None;
+        // The old output is the spare only if it made it there (see `swap`).
+        history.spare = if had_output && self.spare.join(MARKER).is_file() {
+            self.output_made.take().map(Arc::unwrap_or_clone)
+        } else {
+            None
+        };
+        history.output = Some(Arc::new(made));
+        Ok(CommitReport {
+            bytes: self.bytes.load(Ordering::Relaxed),
+            written: self.written.load(Ordering::Relaxed),
+        })
+    }
+
+    fn swap_in(&mut self) -> Result<()> {
         if !self.fresh {
             let produced = self.produced.lock().unwrap_or_else(|e| e.into_inner());
             match &self.spare_made {
@@ -181,26 +216,12 @@ impl Staging {
                 }
             }
         }
-        let had_output = self.output.exists();
-        if had_output {
+        if self.output.exists() {
             swap(&self.output, &self.staging, &self.spare)?;
         } else {
             fs::rename(&self.staging, &self.output)?;
         }
-        self.committed = true;
-        let made = std::mem::take(&mut *self.made_from.lock().unwrap_or_else(|e| e.into_inner()));
-        // Drop the history's share first, so the map is moved, not copied.
-        history.output = None;
-        history.spare = if had_output {
-            self.output_made.take().map(Arc::unwrap_or_clone)
-        } else {
-            None
-        };
-        history.output = Some(Arc::new(made));
-        Ok(CommitReport {
-            bytes: self.bytes.load(Ordering::Relaxed),
-            written: self.written.load(Ordering::Relaxed),
-        })
+        Ok(())
     }
 
     /// Remembers what `path` is made from, and its size.
@@ -292,6 +313,106 @@ impl Drop for Staging {
     }
 }
 
+/// The lock file of an output folder: `.output.briefing-lock` next to `output/` (the same
+/// `.NAME.briefing-*` family as the staging and spare folders, so one ignore rule covers it).
+pub fn lock_path(output: &Path) -> PathBuf {
+    let parent = output.parent().unwrap_or(Path::new("."));
+    let name = output
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    parent.join(format!(".{name}.briefing-lock"))
+}
+
+/// How long a build waits for another build's write phase before refusing: 10 s, or
+/// `BRIEFING_LOCK_WAIT` seconds (scripts that know better, and the tests, set it).
+fn lock_wait() -> Duration {
+    std::env::var("BRIEFING_LOCK_WAIT")
+        .ok()
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map_or(Duration::from_secs(10), Duration::from_secs_f64)
+}
+
+/// An exclusive advisory lock (`flock`) on an output folder's lock file.
+///
+/// The kernel drops the lock when the process dies, even by SIGKILL, so a killed build never
+/// leaves a stale lock behind; the file itself stays (deleting a lock file races with a build
+/// that has just opened it). It holds the holder's process id, for the refusal message.
+pub struct OutputLock {
+    /// Closing it releases the lock.
+    _file: std::fs::File,
+}
+
+impl OutputLock {
+    /// Takes the lock at `path`, retrying for up to `wait`; refuses, naming the holder, after.
+    pub fn acquire(path: &Path, wait: Duration) -> Result<OutputLock> {
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .map_err(|e| Error::io(path, e))?;
+        let started = Instant::now();
+        loop {
+            match try_lock(&file) {
+                Ok(true) => break,
+                Ok(false) if started.elapsed() < wait => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Ok(false) => {
+                    let holder = std::fs::read_to_string(path).unwrap_or_default();
+                    let holder = match holder.trim() {
+                        "" => "another briefing process".to_string(),
+                        pid => format!("another briefing process (pid {pid})"),
+                    };
+                    let output = path.with_file_name(
+                        path.file_name()
+                            .map(|n| n.to_string_lossy())
+                            .unwrap_or_default()
+                            .trim_start_matches('.')
+                            .trim_end_matches(".briefing-lock"),
+                    );
+                    return Err(Error::Usage(format!(
+                        "{holder} is writing to {}: waited {:.1} s for it to finish; run one build at a time, or try again when it is done (lock file: {})",
+                        output.display(),
+                        wait.as_secs_f64(),
+                        path.display()
+                    )));
+                }
+                Err(e) => return Err(Error::io(path, e)),
+            }
+        }
+        // Say who holds it; a failure to write the note does not matter to the lock.
+        let _ = file.set_len(0);
+        let _ = std::io::Write::write_all(&mut &file, std::process::id().to_string().as_bytes());
+        Ok(OutputLock { _file: file })
+    }
+}
+
+/// One non-blocking attempt: Ok(false) when another open file holds the lock.
+#[cfg(unix)]
+fn try_lock(file: &std::fs::File) -> std::io::Result<bool> {
+    use std::os::unix::io::AsRawFd;
+    // SAFETY: a valid open descriptor; flock does not keep any pointer.
+    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if rc == 0 {
+        return Ok(true);
+    }
+    let e = std::io::Error::last_os_error();
+    if e.raw_os_error() == Some(libc::EWOULDBLOCK) {
+        Ok(false)
+    } else {
+        Err(e)
+    }
+}
+
+/// Elsewhere there is no lock (see README: Reliability).
+#[cfg(not(unix))]
+fn try_lock(_file: &std::fs::File) -> std::io::Result<bool> {
+    Ok(true)
+}
+
 /// What the commit did: bytes of the whole site, and how many files had to be (re)written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CommitReport {
@@ -301,12 +422,63 @@ pub struct CommitReport {
 
 impl Sink for Staging {
     fn file(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        self.put(path, bytes)
+        self.put(path, bytes).map_err(Error::writing)
     }
 
     /// In a fresh folder, makes the shared folders (every parent of a page's own folder)
     /// once, parents first, so that no write has to fail first.
     fn expect(&self, paths: &mut dyn Iterator<Item = &str>) -> Result<()> {
+        self.make_shared_dirs(paths).map_err(Error::writing)
+    }
+
+    fn copy(&self, path: &str, source: &FileSource) -> Result<()> {
+        let bytes = source.bytes()?;
+        self.put(path, &bytes).map_err(Error::writing)
+    }
+
+    /// The spare folder's file is reused when it was made from the same inputs; else the
+    /// output's file is copied over when that one was (it changed in the last build).
+    fn reuse(&self, path: &str, fingerprint: u64) -> Result<bool> {
+        let known = |made: &Made| {
+            made.get(path)
+                .filter(|(f, _)| *f == fingerprint)
+                .map(|e| e.1)
+        };
+        let reused = if let Some(len) = self.spare_made.as_ref().and_then(known) {
+            Some(len)
+        } else if let Some(len) = self.output_made.as_deref().and_then(known) {
+            let target = self.staging.join(path);
+            if let Some(dir) = target.parent() {
+                fs::create_dir_all(dir).map_err(Error::writing)?;
+            }
+            let from = self.output.join(path);
+            std::fs::copy(&from, &target).map_err(|e| Error::io(&from, e))?;
+            self.written.fetch_add(1, Ordering::Relaxed);
+            Some(len)
+        } else {
+            None
+        };
+        match reused {
+            Some(len) => {
+                self.produced
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(path.to_string());
+                self.bytes.fetch_add(len, Ordering::Relaxed);
+                self.record(path, Some(fingerprint), len);
+                Ok(true)
+            }
+            None => {
+                // The bytes come next, through `file` or `copy`.
+                self.record(path, Some(fingerprint), 0);
+                Ok(false)
+            }
+        }
+    }
+}
+
+impl Staging {
+    fn make_shared_dirs(&self, paths: &mut dyn Iterator<Item = &str>) -> Result<()> {
         if !self.fresh {
             return Ok(());
         }
@@ -335,50 +507,6 @@ impl Sink for Staging {
         made.insert(String::new());
         let _ = self.made.set(made);
         Ok(())
-    }
-
-    fn copy(&self, path: &str, source: &FileSource) -> Result<()> {
-        self.put(path, &source.bytes()?)
-    }
-
-    /// The spare folder's file is reused when it was made from the same inputs; else the
-    /// output's file is copied over when that one was (it changed in the last build).
-    fn reuse(&self, path: &str, fingerprint: u64) -> Result<bool> {
-        let known = |made: &Made| {
-            made.get(path)
-                .filter(|(f, _)| *f == fingerprint)
-                .map(|e| e.1)
-        };
-        let reused = if let Some(len) = self.spare_made.as_ref().and_then(known) {
-            Some(len)
-        } else if let Some(len) = self.output_made.as_deref().and_then(known) {
-            let target = self.staging.join(path);
-            if let Some(dir) = target.parent() {
-                fs::create_dir_all(dir)?;
-            }
-            let from = self.output.join(path);
-            std::fs::copy(&from, &target).map_err(|e| Error::io(&from, e))?;
-            self.written.fetch_add(1, Ordering::Relaxed);
-            Some(len)
-        } else {
-            None
-        };
-        match reused {
-            Some(len) => {
-                self.produced
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(path.to_string());
-                self.bytes.fetch_add(len, Ordering::Relaxed);
-                self.record(path, Some(fingerprint), len);
-                Ok(true)
-            }
-            None => {
-                // The bytes come next, through `file` or `copy`.
-                self.record(path, Some(fingerprint), 0);
-                Ok(false)
-            }
-        }
     }
 }
 
@@ -434,7 +562,10 @@ fn swap(output: &Path, staging: &Path, spare: &Path) -> Result<()> {
     #[cfg(target_os = "linux")]
     {
         if exchange(output, staging).is_ok() {
-            return fs::rename(staging, spare);
+            // The new site is in place: a failure to move the old one aside is no failure of
+            // the build (the next build takes the leftover staging folder as it is).
+            let _ = std::fs::rename(staging, spare);
+            return Ok(());
         }
     }
     fs::rename(output, spare)?;

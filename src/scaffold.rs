@@ -94,6 +94,14 @@ impl NewArticle {
                     .to_string(),
             );
         }
+        // The build refuses these characters; refusing them here gives the reason at once.
+        let texts = std::iter::once(&self.title).chain(&self.tags);
+        if let Some(c) = texts.filter_map(|t| crate::chars::find_forbidden(t)).next() {
+            return Err(format!(
+                "the title or a tag holds the control character {}, which web pages and feeds cannot carry; leave it out",
+                crate::chars::name(c.1)
+            ));
+        }
         if let Some(tag) = self.tags.iter().find(|t| has_empty_slug(t)) {
             return Err(format!(
                 "tag `{tag}` has no letters or digits, so it has no page; leave it out"
@@ -368,6 +376,11 @@ timezone: UTC
 # Items per page of the home page and of the tag, source and edition lists.
 paginate: 20
 
+# Raw HTML in articles is published as written, which suits a newsroom that trusts its
+# writers. Set `sanitize: true` when people outside the team write articles: their HTML is
+# then cleaned (no scripts, styles, frames or event handlers; safe links and images stay).
+sanitize: false
+
 {THEME}
 # A custom domain for GitHub Pages, written to output/CNAME: the domain alone, without
 # https:// or a path. Set the same domain in the repository's Settings → Pages.
@@ -610,7 +623,7 @@ mod tests {
             r"back\slash \n not a newline",
             "উত্তর কোরিয়া ও রাশিয়া: কিম–লাভরভ বৈঠক",
             "zwj\u{200D}zwnj\u{200C} nbsp\u{A0}end",
-            "line\nbreak\ttab\u{85}nel\u{2028}ls\u{2029}ps\u{FEFF}bom\u{7}bell\u{FFFE}",
+            "line\nbreak\ttab\u{2028}ls\u{2029}ps\u{FEFF}bom",
             "true",
             "2023-10-20",
             "~",
@@ -623,6 +636,12 @@ mod tests {
                 crate::yaml::parse(&text).unwrap_or_else(|e| panic!("{quoted}: {e:?}"));
             assert_eq!(back["title"], title, "{quoted}");
             assert!(!quoted.contains('\n'), "{quoted}");
+        }
+        // Quoted exactly, but refused on reading: no web page or feed may carry them.
+        for title in ["nel\u{85}", "bell\u{7}", "non\u{FFFE}"] {
+            let text = format!("title: {}\n", yaml_quote(title));
+            let err = crate::yaml::parse::<BTreeMap<String, String>>(&text).unwrap_err();
+            assert!(err.message.contains("control character"), "{err:?}");
         }
     }
 

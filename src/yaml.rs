@@ -18,11 +18,162 @@ pub struct YamlError {
 /// Parses `text` into `T`. Empty text parses as an empty mapping.
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     let text = if text.trim().is_empty() { "{}" } else { text };
+    let scan = guard(text)?;
     serde_yaml::from_str(text).map_err(|err| {
         let (line, column) = err
             .location()
             .map_or((1, 1), |loc| (loc.line(), loc.column()));
-        explain(&err.to_string(), line, column)
+        let raw = err.to_string();
+        if raw.contains("repetition limit exceeded") {
+            // yaml_serde stops an alias bomb ("billion laughs") after a million nodes.
+            let (line, column) = scan.first_alias.unwrap_or((line, column));
+            return YamlError {
+                message: "the aliases (`*name`) here expand to too much data".to_string(),
+                line,
+                column,
+            };
+        }
+        explain(&raw, line, column)
+    })
+}
+
+/// Deepest nesting of lists and maps a file may have. yaml_serde stops at 128 too, but only
+/// after libyaml has scanned the whole text, which takes time quadratic in the depth of
+/// `[[[[...` (it rechecks every open level at each token): 100,000 brackets took minutes.
+pub const MAX_DEPTH: usize = 100;
+
+/// What the token scan saw that the parse's error messages can use.
+#[derive(Debug, Default)]
+struct Scan {
+    first_alias: Option<(usize, usize)>,
+}
+
+/// Scans the tokens before the real parse and refuses what it should never see: nesting
+/// deeper than `MAX_DEPTH` (stopped before the cost grows), tags (`!!binary`, `!custom`:
+/// yaml_serde drops `!!` tags silently and turns the others into enums no field accepts), and
+/// values holding characters no web page or feed may carry (`"\x01"` escapes).
+///
+/// A syntax error ends the scan quietly: the parse that follows reports it in full.
+fn guard(text: &str) -> Result<Scan, YamlError> {
+    use libyaml_rs::{self as sys, yaml_token_type_t as T};
+    use std::mem::MaybeUninit;
+
+    let at = |mark: sys::yaml_mark_t| (mark.line as usize + 1, mark.column as usize + 1);
+    let mut scan = Scan::default();
+    let mut depth = 0usize;
+    // SAFETY: the parser is initialised before use and deleted once, after the last token;
+    // `text` outlives it; each token is read only before `yaml_token_delete` frees its data,
+    // and a scalar's `value`/`length` describe a buffer the scanner allocated.
+    unsafe {
+        let mut parser = MaybeUninit::<sys::yaml_parser_t>::uninit();
+        if sys::yaml_parser_initialize(parser.as_mut_ptr()).fail {
+            return Ok(scan);
+        }
+        let parser = parser.as_mut_ptr();
+        sys::yaml_parser_set_input_string(parser, text.as_ptr(), text.len() as _);
+        let result = loop {
+            let mut token = MaybeUninit::<sys::yaml_token_t>::uninit();
+            if sys::yaml_parser_scan(parser, token.as_mut_ptr()).fail {
+                break Ok(());
+            }
+            let token = token.as_mut_ptr();
+            let (kind, mark) = ((*token).type_, (*token).start_mark);
+            let found = match kind {
+                T::YAML_STREAM_END_TOKEN | T::YAML_NO_TOKEN => {
+                    sys::yaml_token_delete(token);
+                    break Ok(());
+                }
+                T::YAML_TAG_TOKEN | T::YAML_TAG_DIRECTIVE_TOKEN => Some(tag_error(text, at(mark))),
+                T::YAML_FLOW_SEQUENCE_START_TOKEN
+                | T::YAML_FLOW_MAPPING_START_TOKEN
+                | T::YAML_BLOCK_SEQUENCE_START_TOKEN
+                | T::YAML_BLOCK_MAPPING_START_TOKEN => {
+                    depth += 1;
+                    (depth > MAX_DEPTH).then(|| {
+                        let (line, column) = at(mark);
+                        YamlError {
+                            message: format!(
+                                "lists and maps are nested more than {MAX_DEPTH} levels deep here"
+                            ),
+                            line,
+                            column,
+                        }
+                    })
+                }
+                T::YAML_FLOW_SEQUENCE_END_TOKEN
+                | T::YAML_FLOW_MAPPING_END_TOKEN
+                | T::YAML_BLOCK_END_TOKEN => {
+                    depth = depth.saturating_sub(1);
+                    None
+                }
+                T::YAML_ALIAS_TOKEN => {
+                    scan.first_alias.get_or_insert(at(mark));
+                    None
+                }
+                T::YAML_SCALAR_TOKEN => {
+                    let scalar = (*token).data.scalar;
+                    let bytes = std::slice::from_raw_parts(scalar.value, scalar.length as usize);
+                    forbidden_in_scalar(bytes, at(mark))
+                }
+                _ => None,
+            };
+            sys::yaml_token_delete(token);
+            if let Some(error) = found {
+                break Err(error);
+            }
+        };
+        sys::yaml_parser_delete(parser);
+        result.map(|()| scan)
+    }
+}
+
+/// A fix-it line for the problems `guard` and the alias limit report, by their message.
+pub fn hint_for(message: &str) -> Option<&'static str> {
+    if message.starts_with("YAML tags like") {
+        Some(
+            "remove the tag; to keep a leading `!` as text, quote the value: `title: \"!important\"`",
+        )
+    } else if message.starts_with("lists and maps are nested") {
+        Some("front matter needs a few levels at most: flatten the value")
+    } else if message.starts_with("this value holds the control character") {
+        Some("remove the `\\x..`, `\\u....` or `\\0` escape from the quoted value")
+    } else if message.starts_with("the aliases") {
+        Some("write the values out instead of repeating them with `&anchor` and `*alias`")
+    } else {
+        None
+    }
+}
+
+/// A tag (`!!binary`, `!custom`, `%TAG`) at `(line, column)`, named as written.
+fn tag_error(text: &str, (line, column): (usize, usize)) -> YamlError {
+    let tag: String = text
+        .lines()
+        .nth(line - 1)
+        .unwrap_or("")
+        .chars()
+        .skip(column - 1)
+        .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}'))
+        .collect();
+    YamlError {
+        message: format!(
+            "YAML tags like `{tag}` are not supported: values are plain text, numbers, true/false, lists and maps"
+        ),
+        line,
+        column,
+    }
+}
+
+/// An error when a scalar's value holds a character no output may carry.
+fn forbidden_in_scalar(bytes: &[u8], (line, column): (usize, usize)) -> Option<YamlError> {
+    let value = std::str::from_utf8(bytes).ok()?;
+    let (_, c) = crate::chars::find_forbidden(value)?;
+    Some(YamlError {
+        message: format!(
+            "this value holds the control character {}, which web pages and feeds cannot carry",
+            crate::chars::name(c)
+        ),
+        line,
+        column,
     })
 }
 
@@ -207,6 +358,57 @@ mod tests {
         let err = parse_mapping("a: 1\nb:\n  c: 1\n  c: 2\n").unwrap_err();
         assert!(err.message.contains("duplicate key `c`"), "{err:?}");
         assert!(parse_mapping("a: 1\na: 2\n").is_err());
+    }
+
+    #[test]
+    fn alias_bomb_is_refused_quickly_at_the_first_alias() {
+        let mut text = String::from("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (prev, name) in "abcdefgh".chars().zip("bcdefghi".chars()) {
+            let refs = vec![format!("*{prev}"); 9].join(", ");
+            text.push_str(&format!("{name}: &{name} [{refs}]\n"));
+        }
+        let started = std::time::Instant::now();
+        let err = parse_mapping(&text).unwrap_err();
+        // A second in a release build (0.12 s measured); debug builds on a busy machine get more.
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!((err.line, err.column), (2, 8), "{err:?}");
+        assert!(err.message.contains("aliases"), "{err:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_the_quadratic_scan() {
+        let text = format!("x: {}{}\n", "[".repeat(200_000), "]".repeat(200_000));
+        let started = std::time::Instant::now();
+        let err = parse_mapping(&text).unwrap_err();
+        // A second in a release build (0.12 s measured); debug builds on a busy machine get more.
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        // The top-level map is one level: the 100th `[` is one too many.
+        assert_eq!((err.line, err.column), (1, 3 + MAX_DEPTH), "{err:?}");
+        let ok = format!("x: {}{}\n", "[".repeat(50), "]".repeat(50));
+        assert!(parse_mapping(&ok).is_ok());
+    }
+
+    #[test]
+    fn tags_are_refused_by_name() {
+        for (text, tag) in [
+            ("title: !!binary aGVsbG8=\n", "!!binary"),
+            ("x: !custom {a: 1}\n", "!custom"),
+            ("x: [a, !!str b]\n", "!!str"),
+        ] {
+            let err = parse_mapping(text).unwrap_err();
+            assert!(err.message.contains(&format!("`{tag}`")), "{err:?}");
+        }
+        // A `!` inside text is no tag.
+        assert!(parse_mapping("title: Wow !important\nx: \"!a\"\n").is_ok());
+    }
+
+    #[test]
+    fn escaped_control_characters_are_refused_at_the_value() {
+        let err = parse_mapping("a: ok\ntitle: \"x\\0y\"\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 8), "{err:?}");
+        assert!(err.message.contains("U+0000"), "{err:?}");
+        assert!(parse_mapping("\"k\\x01\": v\n").is_err());
+        assert!(parse_mapping("title: \"tab\\there\\u2028\"\n").is_ok());
     }
 
     #[test]

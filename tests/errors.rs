@@ -231,3 +231,129 @@ fn unknown_ui_string_is_a_template_error_with_a_suggestion() {
     );
     insta::assert_snapshot!(err);
 }
+
+/// Builds a hostile fixture: it must fail like any broken file, and quickly (debug build).
+fn hostile_build(name: &str) -> String {
+    let started = std::time::Instant::now();
+    let err = failing_build(name);
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_secs(5), "{name}: {took:?}");
+    err
+}
+
+#[test]
+fn yaml_alias_bomb_is_refused_at_the_first_alias() {
+    let err = hostile_build("yaml_alias_bomb");
+    assert!(
+        err.starts_with("content/articles/bomb.md:5:8: error:"),
+        "{err}"
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn yaml_nested_five_thousand_deep_is_refused() {
+    let err = hostile_build("yaml_deep_nesting");
+    assert!(err.contains("nested more than 100 levels"), "{err}");
+    // The offending line is 10,000 characters: the snapshot keeps the message, not the line.
+    let first = err.lines().next().unwrap();
+    insta::assert_snapshot!(first);
+}
+
+#[test]
+fn yaml_tag_is_refused_by_name() {
+    let err = hostile_build("yaml_tag");
+    assert!(err.contains("`!!binary`"), "{err}");
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn yaml_tag_in_site_yaml_is_refused_by_name() {
+    let err = hostile_build("config_tag");
+    assert!(err.starts_with("site.yaml:2:11: error:"), "{err}");
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn control_characters_escaped_or_raw_are_refused_where_they_stand() {
+    let err = hostile_build("control_characters");
+    assert!(err.contains("escaped.md:2:8: error:"), "{err}");
+    assert!(err.contains("raw.md:6:25: error:"), "{err}");
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn slug_that_is_a_path_is_refused_by_name() {
+    let err = hostile_build("slug_path");
+    for slug in [r"`../../etc`", "`/etc/cron.d`", r"`..\..\windows`"] {
+        assert!(err.contains(slug), "{slug} not named in:\n{err}");
+    }
+    assert!(err.contains("3 errors found"), "{err}");
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn article_of_fifty_megabytes_is_refused_without_reading_it() {
+    let site = fixture("errors/unknown_config_key");
+    std::fs::remove_file(site.path().join("site.yaml")).unwrap();
+    let big = site.path().join("content/articles/huge.md");
+    // Sparse: 50 MB on paper, nothing on disk; the size check comes before any read.
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(50 << 20)
+        .unwrap();
+    let err = failing_build_at(site.path());
+    assert!(
+        err.starts_with("content/articles/huge.md:1:1: error: the file is 50.0 MB"),
+        "{err}"
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_site_are_refused_not_followed() {
+    use std::os::unix::fs::symlink;
+    let site = fixture("errors/unknown_config_key");
+    std::fs::remove_file(site.path().join("site.yaml")).unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.md");
+    std::fs::write(
+        &secret,
+        "---\ntitle: Secret\ndate: 2023-10-20\n---\n\nssh key\n",
+    )
+    .unwrap();
+    let articles = site.path().join("content/articles");
+    symlink(&secret, articles.join("leak.md")).unwrap();
+    symlink(outside.path(), articles.join("elsewhere")).unwrap();
+    let err = failing_build_at(site.path());
+    assert!(
+        err.contains(
+            "content/articles/leak.md:1:1: error: `content/articles/leak.md` is a symbolic link to"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/articles/elsewhere:1:1: error:"),
+        "{err}"
+    );
+    assert!(!err.contains("ssh key"), "{err}");
+    // The temp folder's name changes each run: the snapshot shows it as OUTSIDE.
+    let outside_real = std::fs::canonicalize(outside.path()).unwrap();
+    insta::assert_snapshot!(err.replace(&outside_real.display().to_string(), "OUTSIDE"));
+}
+
+#[test]
+fn site_yaml_over_a_megabyte_is_refused_without_reading_it() {
+    let site = fixture("errors/unknown_config_key");
+    std::fs::File::create(site.path().join("site.yaml"))
+        .unwrap()
+        .set_len(3 << 20)
+        .unwrap();
+    let err = failing_build_at(site.path());
+    assert!(
+        err.starts_with("site.yaml:1:1: error: site.yaml is 3.0 MB"),
+        "{err}"
+    );
+    insta::assert_snapshot!(err);
+}

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Result};
 
 /// One article on disk, before it is read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,12 +31,70 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "4913"
 }
 
+/// What a symbolic link under `content/` may be: a link to a file inside the site is read like
+/// the file; one pointing outside the site, at a folder, or at nothing is refused by name, so a
+/// site someone else wrote cannot pull `/etc/passwd` or `~/.ssh` into the published output.
+fn check_link(root: &Path, link: &Path) -> std::result::Result<(), Diagnostic> {
+    let display = link.strip_prefix(root).unwrap_or(link);
+    let refuse = |why: String, hint: &str| Err(Diagnostic::error(display, why).hint(hint));
+    let target = match std::fs::canonicalize(link) {
+        Ok(t) => t,
+        Err(_) => {
+            return refuse(
+                format!("`{}` is a symbolic link to nothing", display.display()),
+                "remove the link, or make it point at a file in the site",
+            );
+        }
+    };
+    let site = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    if !target.starts_with(&site) {
+        return refuse(
+            format!(
+                "`{}` is a symbolic link to {}, outside the site; briefing does not follow it",
+                display.display(),
+                target.display()
+            ),
+            "copy the file into the site instead of linking to it",
+        );
+    }
+    if target.is_dir() {
+        return refuse(
+            format!(
+                "`{}` is a symbolic link to a folder; briefing does not follow those",
+                display.display()
+            ),
+            "move the folder here, or link its files one by one",
+        );
+    }
+    Ok(())
+}
+
+/// Refuses a content folder (`content/`, `content/articles/`) that is a link out of the site.
+fn check_folder(root: &Path, dir: &Path) -> Result<()> {
+    let mut at = root.to_path_buf();
+    for part in dir.strip_prefix(root).unwrap_or(dir).components() {
+        at.push(part);
+        if at.is_symlink() {
+            check_link(root, &at).or_else(|d| {
+                match at.is_dir() && d.message.contains("to a folder") {
+                    // A linked folder inside the site is as good as the folder itself.
+                    true => Ok(()),
+                    false => Err(Error::one(d)),
+                }
+            })?;
+        }
+    }
+    Ok(())
+}
+
 /// Lists every article under `articles_dir`, sorted by path so builds are deterministic.
 pub fn discover_articles(root: &Path, articles_dir: &Path) -> Result<Vec<ArticleFile>> {
     if !articles_dir.is_dir() {
         return Ok(Vec::new());
     }
+    check_folder(root, articles_dir)?;
     let mut files = Vec::new();
+    let mut refused = Vec::new();
     let walker = WalkDir::new(articles_dir)
         .sort_by_file_name()
         .into_iter()
@@ -48,7 +106,15 @@ pub fn discover_articles(root: &Path, articles_dir: &Path) -> Result<Vec<Article
         })?;
         if entry.file_type().is_file() {
             files.push(entry.into_path());
+        } else if entry.path_is_symlink() {
+            match check_link(root, entry.path()) {
+                Ok(()) => files.push(entry.into_path()),
+                Err(d) => refused.push(d),
+            }
         }
+    }
+    if !refused.is_empty() {
+        return Err(Error::Diagnostics(refused));
     }
 
     // A folder holding `index.md` (below articles/ itself) is a bundle: its other files are assets.
@@ -105,15 +171,30 @@ pub fn discover_editions(root: &Path, editions_dir: &Path) -> Result<Vec<Article
     if !editions_dir.is_dir() {
         return Ok(found);
     }
+    check_folder(root, editions_dir)?;
+    let mut refused = Vec::new();
     for entry in std::fs::read_dir(editions_dir).map_err(|e| Error::io(editions_dir, e))? {
         let path = entry.map_err(|e| Error::io(editions_dir, e))?.path();
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if path.is_file() && name.ends_with(".md") && !is_ignored_name(&name) {
+        if !name.ends_with(".md") || is_ignored_name(&name) {
+            continue;
+        }
+        if path.is_symlink()
+            && let Err(d) = check_link(root, &path)
+        {
+            refused.push(d);
+            continue;
+        }
+        if path.is_file() {
             found.push(article(root, &path, path.file_stem()));
         }
+    }
+    if !refused.is_empty() {
+        refused.sort_by(|a, b| a.path.cmp(&b.path));
+        return Err(Error::Diagnostics(refused));
     }
     found.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(found)
@@ -150,6 +231,36 @@ mod tests {
         for name in ["a.md", "উত্তর.md", "index.md"] {
             assert!(!is_ignored_name(name), "{name}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_inside_the_site_are_read_links_out_of_it_are_refused() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let articles = root.join("content/articles");
+        std::fs::create_dir_all(&articles).unwrap();
+        std::fs::create_dir_all(root.join("drafts")).unwrap();
+        std::fs::write(root.join("drafts/kept.md"), "x").unwrap();
+        std::fs::write(outside.path().join("secret.md"), "x").unwrap();
+        symlink(root.join("drafts/kept.md"), articles.join("kept.md")).unwrap();
+        let found = discover_articles(root, &articles).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].stem, "kept");
+
+        symlink(outside.path().join("secret.md"), articles.join("secret.md")).unwrap();
+        symlink(root.join("drafts"), articles.join("folder")).unwrap();
+        symlink(root.join("nowhere.md"), articles.join("gone.md")).unwrap();
+        let Err(Error::Diagnostics(refused)) = discover_articles(root, &articles) else {
+            panic!("links out of the site were followed");
+        };
+        let messages: Vec<&str> = refused.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(messages[0].contains("to a folder"), "{messages:?}");
+        assert!(messages[1].contains("to nothing"), "{messages:?}");
+        assert!(messages[2].contains("outside the site"), "{messages:?}");
     }
 
     #[test]

@@ -35,6 +35,17 @@ impl<'a> Document<'a> {
         } else {
             text.into()
         };
+        if let Some((offset, c)) = crate::chars::find_forbidden(&text) {
+            return Err(Diagnostic::error(
+                path,
+                format!(
+                    "the file holds the control character {}, which web pages and feeds cannot carry",
+                    crate::chars::name(c)
+                ),
+            )
+            .at_offset(&text, offset)
+            .hint("delete it: editors show it as a box, as `^A`-like text, or not at all"));
+        }
         let split = front_matter::split(&text).map_err(|e| {
             Diagnostic::error(path, e.message)
                 .at(&text, 1, 1)

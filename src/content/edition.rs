@@ -133,8 +133,11 @@ pub fn parse_edition(file: &ArticleFile, bytes: &[u8], config: &Config) -> Editi
         return Err(errors);
     }
     let date = date.expect("a missing date is an error above");
-    let intro = markdown::render(doc.body());
+    let mut intro = markdown::render(doc.body());
     warnings.extend(doc.images_without_alt(&intro.images_without_alt));
+    if config.sanitize {
+        intro.html = markdown::sanitize(&intro.html);
+    }
     let encoded = format!("editions/{}/", encode_segment(&slug));
     Ok((
         Edition {

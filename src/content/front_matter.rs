@@ -393,6 +393,9 @@ fn hint_for(yaml: &str, e: &yaml::YamlError) -> Option<String> {
     if e.message.contains("never closed") {
         return Some("add the closing quote or bracket at the end of the value".to_string());
     }
+    if let Some(hint) = yaml::hint_for(&e.message) {
+        return Some(hint.to_string());
+    }
     let hint = match key {
         "tags" => "`tags` is a list, e.g. `tags: [Russia, KCNA]`",
         "authors" => "`authors` is a list, e.g. `authors: [Jane Doe]`",

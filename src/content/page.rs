@@ -98,11 +98,19 @@ pub fn parse_article(file: &ArticleFile, bytes: &[u8], config: &Config) -> Parse
         Some(given) => {
             let clean = slugify(given);
             if clean.is_empty() || clean != given.as_str() {
+                // A path in `slug:` is named as such: it is the one way to aim outside output/.
+                let path_like = given.contains(['/', '\\']) || given.contains("..");
                 errors.push(doc.key_error(
                     "slug",
-                    format!(
-                        "slug `{given}` may hold only lower-case letters, digits, marks and `-`"
-                    ),
+                    if path_like {
+                        format!(
+                            "slug `{given}` is a path: a slug is one name (it would write outside articles/), and may hold only lower-case letters, digits, marks and `-`"
+                        )
+                    } else {
+                        format!(
+                            "slug `{given}` may hold only lower-case letters, digits, marks and `-`"
+                        )
+                    },
                     if clean.is_empty() {
                         "remove `slug:` to use the file name".to_string()
                     } else {
@@ -166,8 +174,11 @@ pub fn parse_article(file: &ArticleFile, bytes: &[u8], config: &Config) -> Parse
             .width(slug.chars().count()),
         None => doc.error_at(1, 1, String::new()).width(3),
     };
-    let rendered = markdown::render(doc.body());
+    let mut rendered = markdown::render(doc.body());
     warnings.extend(doc.images_without_alt(&rendered.images_without_alt));
+    if config.sanitize {
+        rendered.html = markdown::sanitize(&rendered.html);
+    }
     let summary = front
         .summary
         .map(|s| s.trim().to_string())
