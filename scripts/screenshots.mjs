@@ -3,22 +3,19 @@
 //
 // Usage: node scripts/screenshots.mjs URL [OUT_DIR]   (CHROMIUM: the browser binary)
 // scripts/screenshots.sh builds briefing, serves the bundled site and runs this.
-import { createRequire } from "node:module";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+// The browser tests pin playwright-core; one install serves both.
+import { launch, WAIT } from "../tests/browser/chromium.mjs";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..");
-// The browser tests pin playwright-core; one install serves both.
-const require = createRequire(join(repo, "tests/browser/package.json"));
-const { chromium } = require("playwright-core");
 
 const [url, outDir = join(repo, "docs/screenshots")] = process.argv.slice(2);
 if (!url) {
   console.error("usage: node scripts/screenshots.mjs URL [OUT_DIR]");
   process.exit(2);
 }
-const WAIT = 30_000;
 const seed = new URL("articles/" + encodeURIComponent("কিম-লাভরভ-বৈঠক") + "/", url).href;
 const mapArticle = new URL("articles/korean-peninsula-at-a-glance/", url).href;
 
@@ -31,11 +28,7 @@ const shots = [
 ];
 
 mkdirSync(outDir, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--hide-scrollbars"],
-  timeout: WAIT,
-});
+const browser = await launch(["--hide-scrollbars"]);
 try {
   for (const shot of shots) {
     const page = await browser.newPage({

@@ -7,14 +7,13 @@
 // serious or critical violation (rule, element, help) and every reflow or layout-shift failure.
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { launch, WAIT, finish } from "./chromium.mjs";
 
 const urls = process.argv.slice(2);
 if (urls.length === 0) {
   console.error("usage: node axe.mjs URL...");
   process.exit(2);
 }
-const WAIT = 30_000;
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 // Dark mode is where contrast mistakes hide (a colour tuned for light left unchanged), and
@@ -26,11 +25,7 @@ const settings = [
   { name: "dark 320px", colorScheme: "dark", width: 320, height: 640 },
 ];
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  timeout: WAIT,
-});
+const browser = await launch();
 const failures = [];
 try {
   for (const setting of settings) {
@@ -95,8 +90,4 @@ try {
 } finally {
   await browser.close();
 }
-if (failures.length) {
-  console.error(`axe: ${failures.length} problem(s):\n${failures.join("\n")}`);
-  process.exit(1);
-}
-console.log("axe: all passed");
+finish("axe", failures);

@@ -5,11 +5,10 @@
 //
 // Usage: node keyboard.mjs SITE_URL ARTICLE_URL   (CHROMIUM: the browser binary)
 // ARTICLE_URL is the article that searching for ARTICLE_WORD (env, default লাভরভ) must find.
-import { chromium } from "playwright-core";
+import { launch, WAIT } from "./chromium.mjs";
 
 const [siteUrl, articleUrl] = process.argv.slice(2);
 const word = process.env.ARTICLE_WORD || "লাভরভ";
-const WAIT = 30_000;
 // More Tab presses than any page of the theme has stops before the place we look for.
 const MAX_TABS = 40;
 
@@ -54,11 +53,7 @@ async function tabUntil(page, what, wanted) {
   throw new Error(`${what}: not reached in ${MAX_TABS} Tab presses`);
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  timeout: WAIT,
-});
+const browser = await launch();
 try {
   for (const url of [siteUrl, articleUrl]) {
     const page = await browser.newPage({ viewport: { width: 1024, height: 768 } });

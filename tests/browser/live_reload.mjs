@@ -6,10 +6,9 @@
 // Usage: node live_reload.mjs URL ROOT   (CHROMIUM: the browser binary, default chromium)
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launch, WAIT } from "./chromium.mjs";
 
 const [url, root] = process.argv.slice(2);
-const WAIT = 30_000;
 const seedPath = join(root, "content/articles/কিম-লাভরভ-বৈঠক.md");
 const seedUrl = new URL("articles/" + encodeURIComponent("কিম-লাভরভ-বৈঠক") + "/", url).href;
 
@@ -35,11 +34,7 @@ async function until(what, done) {
 // An edit made next must not race the page's WebSocket connection.
 const listeners = (n) => until(`${n} live-reload listener(s)`, (s) => s.listeners >= n);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  timeout: WAIT,
-});
+const browser = await launch();
 try {
   const page = await browser.newPage();
   page.setDefaultTimeout(WAIT);

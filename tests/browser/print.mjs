@@ -3,20 +3,15 @@
 // and the PDF has a sensible number of pages.
 //
 // Usage: node print.mjs URL...   (CHROMIUM: the browser binary, default chromium)
-import { chromium } from "playwright-core";
+import { launch, WAIT, finish } from "./chromium.mjs";
 
 const urls = process.argv.slice(2);
-const WAIT = 30_000;
 // Chrome that only makes sense on screen; none of it may print.
 const SCREEN_ONLY = [".skip-link", ".site-nav", ".site-footer", ".pager", ".toc", ".related",
   ".topics", ".pagination", ".search__form", ".feed-link"];
 const MAX_PAGES = 6;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  timeout: WAIT,
-});
+const browser = await launch();
 const failures = [];
 try {
   // A dark-mode browser still prints dark text on white paper.
@@ -57,8 +52,4 @@ try {
 } finally {
   await browser.close();
 }
-if (failures.length) {
-  console.error(`print: ${failures.length} problem(s):\n${failures.join("\n")}`);
-  process.exit(1);
-}
-console.log("print: all passed");
+finish("print", failures);

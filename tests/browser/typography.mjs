@@ -4,16 +4,11 @@
 // clips overflowing text (which would cut conjuncts); Latin text keeps the Latin fonts.
 //
 // Usage: node typography.mjs URL...   (CHROMIUM: the browser binary, default chromium)
-import { chromium } from "playwright-core";
+import { launch, WAIT } from "./chromium.mjs";
 
 const urls = process.argv.slice(2);
-const WAIT = 30_000;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  timeout: WAIT,
-});
+const browser = await launch();
 const failures = [];
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
