@@ -67,6 +67,15 @@ fn options() -> Options {
 /// Headings get ids in their own script (a Bengali heading gets a Bengali id),
 /// unique within the page. Raw HTML passes through; quotes are left as written.
 pub fn render(markdown: &str) -> Rendered {
+    render_with_images(markdown, &|_| None)
+}
+
+/// `render`, giving every image whose size `image_size(src)` knows a `width` and `height`,
+/// so the browser keeps its space before it loads (no layout shift).
+pub fn render_with_images(
+    markdown: &str,
+    image_size: &dyn Fn(&str) -> Option<(u32, u32)>,
+) -> Rendered {
     // The source ranges stay index-aligned with `events`: the loop below replaces events in
     // place and never inserts or removes one.
     let (mut events, spans): (Vec<Event>, Vec<std::ops::Range<usize>>) =
@@ -82,6 +91,8 @@ pub fn render(markdown: &str) -> Rendered {
     let mut cjk_chars = 0;
     let mut in_word = false;
     let mut excerpt: Option<String> = None;
+    // Images to write with their size: replaced after the loop, which counts their alt text.
+    let mut sized_images: Vec<(usize, usize, (u32, u32))> = Vec::new();
 
     let mut i = 0;
     while i < events.len() {
@@ -123,6 +134,9 @@ pub fn render(markdown: &str) -> Rendered {
                         span: spans[i].clone(),
                     });
                 }
+                if let Some(size) = image_size(dest_url) {
+                    sized_images.push((i, end, size));
+                }
             }
             // Footnote ids get a prefix so they cannot clash with heading ids.
             Event::FootnoteReference(name) => {
@@ -157,6 +171,14 @@ pub fn render(markdown: &str) -> Rendered {
     }
 
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    for (start, end, size) in sized_images {
+        let end = end.min(events.len() - 1);
+        let img = sized_img(&events[start..=end], size);
+        events[start] = Event::InlineHtml(img.into());
+        for event in &mut events[start + 1..=end] {
+            *event = Event::Text(CowStr::Borrowed(""));
+        }
+    }
     html::push_html(&mut out, events.into_iter());
     Rendered {
         html: out,
@@ -165,6 +187,83 @@ pub fn render(markdown: &str) -> Rendered {
         cjk_chars,
         excerpt: excerpt.unwrap_or_default(),
         images_without_alt,
+    }
+}
+
+/// The `<img>` pulldown-cmark would write for an image's events, plus its size.
+fn sized_img(events: &[Event], (width, height): (u32, u32)) -> String {
+    use pulldown_cmark_escape::{escape_href, escape_html};
+    let mut img = String::from("<img src=\"");
+    let Some(Event::Start(Tag::Image {
+        dest_url, title, ..
+    })) = events.first()
+    else {
+        return img;
+    };
+    // Writing into a String cannot fail.
+    let _ = escape_href(&mut img, dest_url);
+    img.push_str("\" alt=\"");
+    for event in &events[1..] {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) => {
+                let _ = escape_html(&mut img, t);
+            }
+            Event::SoftBreak | Event::HardBreak => img.push(' '),
+            _ => {}
+        }
+    }
+    if !title.is_empty() {
+        img.push_str("\" title=\"");
+        let _ = escape_html(&mut img, title);
+    }
+    img.push_str(&format!("\" width=\"{width}\" height=\"{height}\" />"));
+    img
+}
+
+/// The pixel size of an image file: raster formats from their header, SVG from the
+/// `width`/`height` (or `viewBox`) of its root element. `None` when it cannot tell.
+pub fn image_size(path: &std::path::Path) -> Option<(u32, u32)> {
+    let is_svg = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    if !is_svg {
+        let size = imagesize::size(path).ok()?;
+        return Some((
+            u32::try_from(size.width).ok()?,
+            u32::try_from(size.height).ok()?,
+        ));
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    let start = text.find("<svg")?;
+    let tag = &text[start..start + text[start..].find('>')?];
+    let attribute = |name: &str| -> Option<&str> {
+        let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        tag[at..].split('"').next()
+    };
+    // Plain numbers or pixels only: a percentage or an em says nothing about the shape.
+    let pixels = |v: &str| -> Option<u32> {
+        let v = v.trim().trim_end_matches("px");
+        let n: f64 = v.parse().ok()?;
+        (1.0..100_000.0).contains(&n).then_some(n.round() as u32)
+    };
+    match (
+        attribute("width").and_then(pixels),
+        attribute("height").and_then(pixels),
+    ) {
+        (Some(w), Some(h)) => Some((w, h)),
+        _ => {
+            let view: Vec<f64> = attribute("viewBox")?
+                .split([' ', ','])
+                .filter(|s| !s.is_empty())
+                .filter_map(|s| s.parse().ok())
+                .collect();
+            match view.as_slice() {
+                [_, _, w, h] if *w >= 1.0 && *h >= 1.0 => {
+                    Some((w.round() as u32, h.round() as u32))
+                }
+                _ => None,
+            }
+        }
     }
 }
 
@@ -277,6 +376,58 @@ fn heading_number(level: HeadingLevel) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sized_images_keep_their_alt_text_and_escaping() {
+        let r = render_with_images(
+            "![A \"map\" & more](map%20one.svg \"The <map>\")\n\n![](other.png)\n",
+            &|src| (src == "map%20one.svg").then_some((600, 400)),
+        );
+        assert!(
+            r.html.contains(
+                "<img src=\"map%20one.svg\" alt=\"A &quot;map&quot; &amp; more\" title=\"The &lt;map&gt;\" width=\"600\" height=\"400\" />"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<img src=\"other.png\" alt=\"\" />"),
+            "{}",
+            r.html
+        );
+        // The same as pulldown-cmark writes it, but for the size.
+        let plain = render("![A \"map\" & more](map%20one.svg \"The <map>\")\n");
+        assert_eq!(
+            plain
+                .html
+                .replace(" />", " width=\"600\" height=\"400\" />"),
+            render_with_images(
+                "![A \"map\" & more](map%20one.svg \"The <map>\")\n",
+                &|_| Some((600, 400))
+            )
+            .html
+        );
+    }
+
+    #[test]
+    fn svg_sizes_come_from_width_height_or_view_box() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, text).unwrap();
+            p
+        };
+        let a = write(
+            "a.svg",
+            r#"<?xml version="1.0"?><svg xmlns="x" width="600" height="400px">"#,
+        );
+        let b = write("b.svg", r#"<svg viewBox="0 0 320.4 180">"#);
+        let c = write("c.svg", r#"<svg width="100%" height="50%">"#);
+        assert_eq!(image_size(&a), Some((600, 400)));
+        assert_eq!(image_size(&b), Some((320, 180)));
+        assert_eq!(image_size(&c), None);
+        assert_eq!(image_size(&dir.path().join("missing.png")), None);
+    }
 
     #[test]
     fn images_without_alt_text_are_found_with_their_source_span() {

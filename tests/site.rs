@@ -425,3 +425,14 @@ fn cname_with_a_scheme_is_an_error_at_its_line() {
     .to_string();
     assert!(err.starts_with("site.yaml:6:8: error: cname `https://briefs.example.org` must be a domain without a scheme"), "{err}");
 }
+
+#[test]
+fn bundle_images_in_the_text_carry_their_size_so_nothing_shifts() {
+    let (_site, out) = basic();
+    let doc = html(&out.join("articles/trip/index.html"));
+    let img = select(&doc, "article img[src='map.svg']");
+    assert_eq!(img.len(), 1);
+    assert_eq!(img[0].value().attr("width"), Some("10"));
+    assert_eq!(img[0].value().attr("height"), Some("10"));
+    assert_eq!(img[0].value().attr("alt"), Some("A map of the peninsula"));
+}

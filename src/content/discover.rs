@@ -20,6 +20,25 @@ pub struct ArticleFile {
     pub assets: Vec<(PathBuf, PathBuf)>,
 }
 
+impl ArticleFile {
+    /// The pixel size of the bundle file an image in the text points at (`map.svg`,
+    /// `./img/a%20b.png`); `None` for other addresses or files it cannot measure.
+    pub fn asset_image_size(&self, src: &str) -> Option<(u32, u32)> {
+        if self.assets.is_empty() || src.contains("://") || src.starts_with('/') {
+            return None;
+        }
+        let decoded = percent_encoding::percent_decode_str(src)
+            .decode_utf8()
+            .ok()?;
+        let wanted = decoded.trim_start_matches("./");
+        let (abs, _) = self
+            .assets
+            .iter()
+            .find(|(_, rel)| rel.to_string_lossy().replace('\\', "/") == wanted)?;
+        crate::markdown::image_size(abs)
+    }
+}
+
 /// True for names the build never reads: hidden files and editors' temp and backup files.
 pub fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.')

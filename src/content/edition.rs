@@ -133,7 +133,7 @@ pub fn parse_edition(file: &ArticleFile, bytes: &[u8], config: &Config) -> Editi
         return Err(errors);
     }
     let date = date.expect("a missing date is an error above");
-    let mut intro = markdown::render(doc.body());
+    let mut intro = markdown::render_with_images(doc.body(), &|src| file.asset_image_size(src));
     warnings.extend(doc.images_without_alt(&intro.images_without_alt));
     if config.sanitize {
         intro.html = markdown::sanitize(&intro.html);

@@ -174,7 +174,7 @@ pub fn parse_article(file: &ArticleFile, bytes: &[u8], config: &Config) -> Parse
             .width(slug.chars().count()),
         None => doc.error_at(1, 1, String::new()).width(3),
     };
-    let mut rendered = markdown::render(doc.body());
+    let mut rendered = markdown::render_with_images(doc.body(), &|src| file.asset_image_size(src));
     warnings.extend(doc.images_without_alt(&rendered.images_without_alt));
     if config.sanitize {
         rendered.html = markdown::sanitize(&rendered.html);
