@@ -161,7 +161,7 @@ timed() {
     || die "could not read GNU time's report in $tlog"
 }
 
-out_stats() { find "$1" -type f -printf '%s\n' | awk '{n++; s+=$1} END {printf "%d %d\n", n, s}'; }
+out_stats() { find "$1" -type f -printf '%s\n' | awk '{n++; s+=$1} END {printf "%d %.0f\n", n, s}'; }
 
 build_briefing() { # N CORPUS OUT
   timed "$BENCH_DIR/n$1.briefing.log" "$bin" build --root "$2" --output "$3"

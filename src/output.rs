@@ -131,6 +131,12 @@ impl Staging {
 
         // Killed between the two renames of a swap (only where the swap is not atomic):
         // the previous output is the spare; put it back.
+        // What the history says of the folders holds only if they are where it left them.
+        let (mut spare_made, mut output_made) = (spare_made, output_made);
+        if !output.exists() {
+            spare_made = None;
+            output_made = None;
+        }
         if !output.exists() && ours(&spare) {
             fs::rename(&spare, output)?;
         }
@@ -140,7 +146,6 @@ impl Staging {
         }
         // Only a spare folder is known to hold what `history` says; a leftover staging
         // folder holds whatever a killed build left.
-        let mut spare_made = spare_made;
         if staging.exists() {
             spare_made = None;
         }
@@ -451,10 +456,15 @@ impl Sink for Staging {
             if let Some(dir) = target.parent() {
                 fs::create_dir_all(dir).map_err(Error::writing)?;
             }
+            // Someone may have deleted or changed `output/` since: then render it anew.
             let from = self.output.join(path);
-            std::fs::copy(&from, &target).map_err(|e| Error::io(&from, e))?;
-            self.written.fetch_add(1, Ordering::Relaxed);
-            Some(len)
+            match std::fs::metadata(&from) {
+                Ok(meta) if meta.len() == len && std::fs::copy(&from, &target).is_ok() => {
+                    self.written.fetch_add(1, Ordering::Relaxed);
+                    Some(len)
+                }
+                _ => None,
+            }
         } else {
             None
         };

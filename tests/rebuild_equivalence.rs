@@ -356,3 +356,33 @@ fn one_edited_article_renders_only_the_outputs_that_show_it() {
     .unwrap();
     assert_eq!(read_tree(&output), read_tree(&clean.path().join("out")));
 }
+
+/// Regression: a rebuild copied files that changed in the last build from `output/`, and
+/// failed when someone had deleted `output/` in between.
+#[test]
+fn output_deleted_between_watch_builds_is_rebuilt_whole() {
+    let site = fixture("basic");
+    let root = site.path();
+    let output = root.join("output");
+    let options = BuildOptions {
+        root: root.to_path_buf(),
+        output: Some(output.clone()),
+        ..Default::default()
+    };
+    let mut cache = BuildCache::default();
+    briefing::build_with(&options, &mut cache).unwrap();
+    let article = root.join("content/articles/older-english.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    // Same length: only the bytes tell the old page from the new one.
+    std::fs::write(&article, text.replace("Older English", "Elder English")).unwrap();
+    briefing::build_with(&options, &mut cache).unwrap();
+    std::fs::remove_dir_all(&output).unwrap();
+    briefing::build_with(&options, &mut cache).unwrap();
+    let clean = tempfile::tempdir().unwrap();
+    briefing::build(&BuildOptions {
+        output: Some(clean.path().join("out")),
+        ..options.clone()
+    })
+    .unwrap();
+    assert_eq!(read_tree(&output), read_tree(&clean.path().join("out")));
+}
