@@ -988,7 +988,7 @@ fn paginator(config: &Config, encoded_dir: &str, number: usize, total: usize) ->
         total,
         previous: (number > 1).then(|| url(number - 1)),
         next: (number < total).then(|| url(number + 1)),
-        pages: (1..=total)
+        pages: paginator_window(number, total)
             .map(|n| PaginatorLink {
                 number: n,
                 url: url(n),
@@ -997,6 +997,20 @@ fn paginator(config: &Config, encoded_dir: &str, number: usize, total: usize) ->
             .collect(),
     }
 }
+
+/// The pages a pager links to: the first, the last, and three either side of `number`.
+/// Not all of them: a list of 5,000 pages would give each of its pages 5,000 links, and
+/// the build would grow with the square of the archive.
+fn paginator_window(number: usize, total: usize) -> impl Iterator<Item = usize> {
+    let near = number.saturating_sub(PAGER_REACH).max(2)
+        ..=(number + PAGER_REACH).min(total.saturating_sub(1));
+    std::iter::once(1)
+        .chain(near)
+        .chain((total > 1).then_some(total))
+}
+
+/// How many pages either side of the current one the pager links to.
+const PAGER_REACH: usize = 3;
 
 fn render_one(templates: &Templates, template: &str, path: &str, ctx: &Context) -> Result<Vec<u8>> {
     let mut bytes = Vec::with_capacity(16 * 1024);
@@ -1069,4 +1083,23 @@ fn collisions(
             .hint("rename or remove the file")
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pager_links_first_last_and_three_either_side() {
+        let window = |n, t| paginator_window(n, t).collect::<Vec<_>>();
+        assert_eq!(window(1, 1), [1]);
+        assert_eq!(window(1, 2), [1, 2]);
+        assert_eq!(window(1, 10), [1, 2, 3, 4, 10]);
+        assert_eq!(window(6, 10), [1, 3, 4, 5, 6, 7, 8, 9, 10]);
+        assert_eq!(window(10, 10), [1, 7, 8, 9, 10]);
+        assert_eq!(
+            window(2500, 5000),
+            [1, 2497, 2498, 2499, 2500, 2501, 2502, 2503, 5000]
+        );
+    }
 }
