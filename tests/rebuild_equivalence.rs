@@ -85,6 +85,16 @@ fn article_text(rng: &mut Rng, title: &str) -> String {
     )
 }
 
+/// Rewrites the line of `path` that starts with `prefix` (a front-matter key) as `line`.
+fn replace_line(path: &Path, prefix: &str, line: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let changed: Vec<&str> = text
+        .lines()
+        .map(|l| if l.starts_with(prefix) { line } else { l })
+        .collect();
+    std::fs::write(path, changed.join("\n") + "\n").unwrap();
+}
+
 fn slug_of(path: &Path) -> String {
     path.file_stem().unwrap().to_string_lossy().into_owned()
 }
@@ -161,41 +171,19 @@ fn edit(rng: &mut Rng, root: &Path, step: usize) -> String {
         9 if !existing.is_empty() => {
             // Only the date: the article moves in every list, its neighbours change.
             let path = rng.pick(&existing).clone();
-            let text = std::fs::read_to_string(&path).unwrap();
             let date = format!(
                 "date: 2022-{:02}-{:02}",
                 1 + rng.below(12),
                 1 + rng.below(28)
             );
-            let changed: Vec<String> = text
-                .lines()
-                .map(|l| {
-                    if l.starts_with("date:") {
-                        date.clone()
-                    } else {
-                        l.to_string()
-                    }
-                })
-                .collect();
-            std::fs::write(&path, changed.join("\n") + "\n").unwrap();
+            replace_line(&path, "date:", &date);
             format!("redate {}", path.display())
         }
         10 if !existing.is_empty() => {
             // Only the tags: counts, tag pages, related articles change.
             let path = rng.pick(&existing).clone();
-            let text = std::fs::read_to_string(&path).unwrap();
             let tags = format!("tags: [\"{}\", \"{}\"]", rng.pick(TAGS), rng.pick(TAGS));
-            let changed: Vec<String> = text
-                .lines()
-                .map(|l| {
-                    if l.starts_with("tags:") {
-                        tags.clone()
-                    } else {
-                        l.to_string()
-                    }
-                })
-                .collect();
-            std::fs::write(&path, changed.join("\n") + "\n").unwrap();
+            replace_line(&path, "tags:", &tags);
             format!("retag {}", path.display())
         }
         11 => {

@@ -21,12 +21,8 @@ struct Serving {
 
 fn serve(root: &Path) -> Serving {
     let process = Running::start(&["serve", "--port", "0"], root);
-    let first = process.next_stdout();
-    let url = first
-        .strip_prefix("serving http://")
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no URL in {first:?}"))
-        .to_string();
+    let url = process.serving_url();
+    let url = url.strip_prefix("http://").expect("an http URL");
     let (address, base) = url.split_at(url.find('/').unwrap());
     let built = process.next_stdout();
     assert!(built.contains("watching for changes"), "{built}");
@@ -462,11 +458,11 @@ fn a_site_broken_from_the_start_shows_why_until_fixed() {
     let original = read(&article);
     std::fs::write(&article, original.replace("title:", "title: [")).unwrap();
     let process = Running::start(&["serve", "--port", "0"], root);
-    let first = process.next_stdout();
-    let address = first
-        .strip_prefix("serving http://")
+    let url = process.serving_url();
+    let address = url
+        .strip_prefix("http://")
         .and_then(|rest| rest.split('/').next())
-        .unwrap_or_else(|| panic!("no URL in {first:?}"))
+        .expect("an http URL")
         .to_string();
     process.stderr_until("still watching");
     let page = get(&address, "/");
@@ -511,8 +507,7 @@ fn open_hands_the_address_to_the_system_browser() {
         site.path(),
         &[("PATH", path.as_os_str())],
     );
-    let first = process.next_stdout();
-    let url = first.split_whitespace().nth(1).unwrap().to_string();
+    let url = process.serving_url();
     process.wait_until("the browser is opened", || {
         std::fs::read_to_string(&opened).is_ok_and(|s| s.trim() == url)
     });

@@ -354,7 +354,7 @@ fn no_build_yet(site: &PreviewSite, generation: u64) -> Response {
         .unwrap_or("The first build is still running.");
     let html = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>briefing: no build yet</title></head><body><h1>No build to show yet</h1><pre>{}</pre></body></html>",
-        escape_html(message)
+        crate::render::escape(message)
     );
     Response::builder()
         .status(StatusCode::SERVICE_UNAVAILABLE)
@@ -365,12 +365,6 @@ fn no_build_yet(site: &PreviewSite, generation: u64) -> Response {
             generation,
         )))
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
-}
-
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// A file's response: its type, an `ETag` (with `304 Not Modified` when the browser holds

@@ -71,6 +71,7 @@ pub struct RenderReport {
 
 mod data;
 pub mod fingerprint;
+pub use data::escape;
 pub mod views;
 
 use views::*;
@@ -226,6 +227,9 @@ struct Fingerprints {
     /// The tag and source lists (names, links, counts).
     tags: u64,
     sources: u64,
+    /// Each tag and source as its own pages show it.
+    tag_views: Vec<u64>,
+    source_views: Vec<u64>,
     /// Every page and its summary, in order: for outputs that show them all.
     all_pages: u64,
     /// The listed pages and their summaries, in order.
@@ -254,16 +258,12 @@ impl Fingerprints {
         let summaries: Vec<u64> = (0..site.pages.len())
             .map(|i| summary_fingerprint(site, i, &identities))
             .collect();
-        let term_views = |terms: &[Term]| {
-            of_view(
-                &terms
-                    .iter()
-                    .map(|t| (TermView::new(t, &config.language), &t.name))
-                    .collect::<Vec<_>>(),
-            )
-        };
-        let tags = term_views(&site.tags);
-        let sources = term_views(&site.sources);
+        let term_view = |t: &Term| of_view(&(TermView::new(t, &config.language), &t.name));
+        let tag_views: Vec<u64> = site.tags.iter().map(term_view).collect();
+        let source_views: Vec<u64> = site.sources.iter().map(term_view).collect();
+        // The lists of all tags and all sources: every one of them, in order.
+        let tags = Fingerprint::new(global, "").add(&tag_views).finish();
+        let sources = Fingerprint::new(global, "").add(&source_views).finish();
         let editions: Vec<u64> = (0..site.editions.len())
             .map(|e| {
                 let mut fp = Fingerprint::new(global, "");
@@ -318,6 +318,8 @@ impl Fingerprints {
             edition_summaries,
             tags,
             sources,
+            tag_views,
+            source_views,
             all_pages: all_pages.finish(),
             listed: listed.finish(),
             listed_summaries: listed_summaries.finish(),
@@ -540,18 +542,15 @@ impl Shared<'_> {
                         }
                     }
                     ListKind::Tag(t) | ListKind::Source(t) => {
-                        let term = if matches!(kind, ListKind::Tag(_)) {
-                            &site.tags[t]
+                        let (term, view) = if matches!(kind, ListKind::Tag(_)) {
+                            (&site.tags[t], fps.tag_views[t])
                         } else {
-                            &site.sources[t]
+                            (&site.sources[t], fps.source_views[t])
                         };
                         for &i in &term.pages[range] {
                             fp.add(fps.summaries[i]);
                         }
-                        fp.add(fingerprint::of_view(&(
-                            TermView::new(term, &site.config.language),
-                            &term.name,
-                        )));
+                        fp.add(view);
                     }
                     ListKind::Editions => {
                         fp.add(&fps.edition_summaries[range]);
@@ -574,12 +573,8 @@ impl Shared<'_> {
                 fp.add(fps.listed);
             }
             Job::Atom(FeedKind::Tag(t)) => {
-                let tag = &site.tags[t];
-                fp.add(fingerprint::of_view(&(
-                    TermView::new(tag, &site.config.language),
-                    &tag.name,
-                )));
-                for &i in &tag.pages {
+                fp.add(fps.tag_views[t]);
+                for &i in &site.tags[t].pages {
                     fp.add(site.pages[i].version).add(fps.summaries[i]);
                 }
             }

@@ -87,12 +87,7 @@ pub fn serve_bundled_site() -> Served {
     std::fs::copy(repo().join("site.yaml"), site.path().join("site.yaml")).unwrap();
 
     let serving = Running::start(&["serve", "--port", "0"], site.path());
-    let first = serving.next_stdout();
-    let url = first
-        .strip_prefix("serving ")
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no URL in {first:?}"))
-        .to_string();
+    let url = serving.serving_url();
     let built = serving.next_stdout();
     assert!(built.contains("watching for changes"), "{built}");
     Served { site, serving, url }

@@ -60,6 +60,16 @@ impl Running {
             .unwrap_or_else(|_| panic!("no output within {PATIENCE:?}"))
     }
 
+    /// The address `briefing serve` prints on its first line: `http://127.0.0.1:PORT/...`.
+    pub fn serving_url(&self) -> String {
+        let first = self.next_stdout();
+        first
+            .strip_prefix("serving ")
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no URL in {first:?}"))
+            .to_string()
+    }
+
     /// The next stdout line if one comes within `wait`.
     pub fn stdout_within(&self, wait: Duration) -> Option<String> {
         self.stdout.recv_timeout(wait).ok()
