@@ -17,15 +17,58 @@ pub fn is_forbidden(c: char) -> bool {
 
 /// Byte offset and character of the first forbidden character of `text`.
 pub fn find_forbidden(text: &str) -> Option<(usize, char)> {
-    // Nearly all text is printable ASCII: test bytes first, characters only when needed.
+    // Only a few UTF-8 lead bytes can start a forbidden character: the C0 controls and DEL
+    // themselves, 0xC2 (C1 controls), 0xEF (U+FDD0.., U+FFFE/F) and the 4-byte leads (the
+    // other planes' xFFFE/F). Bengali, Devanagari, CJK and most other text never uses them,
+    // so eight bytes at a time are ruled out with word arithmetic, and a character is
+    // decoded only at a candidate byte. Every file is scanned whole, so this is hot.
     let bytes = text.as_bytes();
-    let suspicious = bytes
-        .iter()
-        .any(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b >= 0x7F);
-    if !suspicious {
-        return None;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in chunks.by_ref() {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        if may_hold_candidate(word)
+            && let Some(found) = forbidden_in(text, offset, offset + 8)
+        {
+            return Some(found);
+        }
+        offset += 8;
     }
-    text.char_indices().find(|&(_, c)| is_forbidden(c))
+    forbidden_in(text, offset, bytes.len())
+}
+
+/// The first forbidden character starting at a candidate byte in `text[from..to]`.
+fn forbidden_in(text: &str, from: usize, to: usize) -> Option<(usize, char)> {
+    (from..to)
+        .filter(|&i| is_candidate(text.as_bytes()[i]))
+        // Every candidate byte is ASCII or a lead byte, so `i` is a character boundary.
+        .filter_map(|i| Some((i, text.get(i..)?.chars().next()?)))
+        .find(|&(_, c)| is_forbidden(c))
+}
+
+/// A byte that starts a character `is_forbidden` may hold (see `find_forbidden`).
+fn is_candidate(b: u8) -> bool {
+    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+        || b == 0x7F
+        || b == 0xC2
+        || b == 0xEF
+        || b >= 0xF0
+}
+
+/// False only if none of the eight bytes of `word` can be a candidate. Tab and line feed
+/// pass as "maybe"; the byte check sorts them out.
+fn may_hold_candidate(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The classic "has a byte less than n" and "has a zero byte" tests (exact for n <= 128).
+    let below = |n: u64| word.wrapping_sub(ONES * n) & !word & HIGH;
+    let equal = |v: u64| {
+        let x = word ^ (ONES * v);
+        x.wrapping_sub(ONES) & !x & HIGH
+    };
+    // Bits 7 to 4 of a byte all set: 0xF0 and above.
+    let four_byte_lead = word & (word << 1) & (word << 2) & (word << 3) & HIGH;
+    (below(0x20) | equal(0x7F) | equal(0xC2) | equal(0xEF) | four_byte_lead) != 0
 }
 
 /// How a forbidden character is named in messages: `U+0001`.
@@ -61,5 +104,68 @@ mod tests {
         assert_eq!(find_forbidden("ab\u{1}c"), Some((2, '\u{1}')));
         assert_eq!(find_forbidden("কিম\u{85}"), Some((9, '\u{85}')));
         assert_eq!(find_forbidden("plain text\n"), None);
+    }
+
+    /// The byte pre-filter must never skip a character `is_forbidden` refuses: every
+    /// character, alone and between text, is found exactly when it is forbidden.
+    #[test]
+    fn the_byte_scan_agrees_with_is_forbidden_for_every_character() {
+        for n in 0..=0x10FFFF_u32 {
+            let Some(c) = char::from_u32(n) else { continue };
+            let text = format!("কিম a{c}b");
+            let expected = is_forbidden(c).then(|| ("কিম a".len(), c));
+            assert_eq!(find_forbidden(&text), expected, "{}", name(c));
+        }
+    }
+
+    /// Characters at every position of a longer text, so that each lands in every lane of
+    /// the eight-byte chunks and in the tail after them.
+    #[test]
+    fn forbidden_characters_are_found_at_every_offset() {
+        let samples = [
+            '\0',
+            '\u{1}',
+            '\u{1f}',
+            '\u{7f}',
+            '\u{80}',
+            '\u{9f}',
+            '\u{fdd0}',
+            '\u{fdef}',
+            '\u{fffe}',
+            '\u{ffff}',
+            '\u{1fffe}',
+            '\u{10ffff}',
+        ];
+        let allowed = [
+            '\t',
+            '\n',
+            '\u{a0}',
+            '\u{fdcf}',
+            '\u{fdf0}',
+            '\u{fffd}',
+            '\u{1fffd}',
+            'ক',
+        ];
+        for prefix_len in 0..24 {
+            let prefix: String = "কিম ab\tc\nd".chars().cycle().take(prefix_len).collect();
+            for c in samples {
+                let text = format!("{prefix}{c}tail text, long enough");
+                assert_eq!(
+                    find_forbidden(&text),
+                    Some((prefix.len(), c)),
+                    "{} after {prefix_len}",
+                    name(c)
+                );
+            }
+            for c in allowed {
+                let text = format!("{prefix}{c}tail");
+                assert_eq!(
+                    find_forbidden(&text),
+                    None,
+                    "{} after {prefix_len}",
+                    name(c)
+                );
+            }
+        }
     }
 }

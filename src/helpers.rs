@@ -4,9 +4,10 @@
 //! site's language on every page, also on an article written in another one, so that is the
 //! default; content dates pass the article's own `lang`.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use jiff::civil::DateTime;
+use rustc_hash::FxHashMap;
 use tera::{Kwargs, State, Tera, Value};
 
 use crate::config::Config;
@@ -15,21 +16,48 @@ use crate::slug::encode_path;
 
 /// Registers `t`, `date`, `digits` and `url` on `tera`.
 pub fn register(tera: &mut Tera, config: &Config, catalog: &Arc<Catalog>) {
-    let c = catalog.clone();
-    tera.register_function("t", move |kwargs: Kwargs, state: &State| {
-        translate(&c, &kwargs, state)
+    // The site's language is fixed for a build: read once here, not from each page's
+    // context at every call.
+    let site_language: Arc<str> = Arc::from(config.language.as_str());
+    let (c, l) = (catalog.clone(), site_language.clone());
+    tera.register_function("t", move |kwargs: Kwargs, _: &State| {
+        translate(&c, &kwargs, &l)
     });
-    let c = catalog.clone();
+    let (c, l) = (catalog.clone(), site_language.clone());
+    // A page's date shows on its own page and in every list, related box and feed that
+    // has it: each (date, format, language) is worded once per build.
+    let memo: Mutex<FxHashMap<String, String>> = Mutex::default();
     tera.register_filter(
         "date",
-        move |value: &Value, kwargs: Kwargs, state: &State| date(&c, value, &kwargs, state),
+        move |value: &Value, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let key = match (
+                value.get_from_path("iso").and_then(Value::as_str),
+                kwargs.get::<&str>("format")?,
+                kwargs.get::<&str>("lang")?,
+            ) {
+                (Some(iso), format, lang) => format!(
+                    "{iso}\u{0}{}\u{0}{}",
+                    format.unwrap_or("long"),
+                    lang.unwrap_or(&l)
+                ),
+                _ => return date(&c, value, &kwargs, &l),
+            };
+            if let Some(text) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+                return Ok(text.clone());
+            }
+            let text = date(&c, value, &kwargs, &l)?;
+            memo.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(key, text.clone());
+            Ok(text)
+        },
     );
-    let c = catalog.clone();
+    let (c, l) = (catalog.clone(), site_language);
     tera.register_filter(
         "digits",
-        move |value: &Value, kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-            let lang = language(&kwargs, state)?;
-            Ok(c.digits(&lang, &plain(value)))
+        move |value: &Value, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let lang = language(&kwargs, &l)?;
+            Ok(c.digits(lang, &plain(value)))
         },
     );
     let base_path = config.base_path.clone();
@@ -48,18 +76,9 @@ pub fn register(tera: &mut Tera, config: &Config, catalog: &Arc<Catalog>) {
     );
 }
 
-/// `lang=` if given, else the site's language, else English.
-fn language(kwargs: &Kwargs, state: &State) -> tera::TeraResult<String> {
-    if let Some(lang) = kwargs.get::<&str>("lang")? {
-        return Ok(lang.to_string());
-    }
-    let site: Option<Value> = state.get("site")?;
-    Ok(site
-        .as_ref()
-        .and_then(|s| s.get_from_path("language"))
-        .and_then(Value::as_str)
-        .unwrap_or(crate::i18n::FALLBACK)
-        .to_string())
+/// `lang=` if given, else the site's language (`site.language` in every template).
+fn language<'a>(kwargs: &'a Kwargs, site_language: &'a str) -> tera::TeraResult<&'a str> {
+    Ok(kwargs.get::<&str>("lang")?.unwrap_or(site_language))
 }
 
 /// A value as plain text (numbers without quotes).
@@ -71,9 +90,9 @@ fn plain(value: &Value) -> String {
 }
 
 /// `t(key="minutes_read", n=5)`: every argument but `key` and `lang` fills a `{placeholder}`.
-fn translate(catalog: &Catalog, kwargs: &Kwargs, state: &State) -> tera::TeraResult<String> {
+fn translate(catalog: &Catalog, kwargs: &Kwargs, site_language: &str) -> tera::TeraResult<String> {
     let key: &str = kwargs.must_get("key")?;
-    let lang = language(kwargs, state)?;
+    let lang = language(kwargs, site_language)?;
     let mut args: Vec<(&str, Arg)> = Vec::new();
     for (name, value) in kwargs.iter() {
         let Some(name) = name.as_str().filter(|n| !matches!(*n, "key" | "lang")) else {
@@ -86,7 +105,7 @@ fn translate(catalog: &Catalog, kwargs: &Kwargs, state: &State) -> tera::TeraRes
         args.push((name, arg));
     }
     catalog
-        .text(&lang, key, &args)
+        .text(lang, key, &args)
         .map_err(|e| tera::Error::message(format!("t(key=\"{key}\"): {e}")))
 }
 
@@ -99,7 +118,7 @@ fn date(
     catalog: &Catalog,
     value: &Value,
     kwargs: &Kwargs,
-    state: &State,
+    site_language: &str,
 ) -> tera::TeraResult<String> {
     let iso = value
         .get_from_path("iso")
@@ -114,15 +133,15 @@ fn date(
     let time = civil(iso)
         .ok_or_else(|| tera::Error::message(format!("date: `{iso}` is not an RFC 3339 date")))?;
     let format: &str = kwargs.get("format")?.unwrap_or("long");
-    let lang = language(kwargs, state)?;
+    let lang = language(kwargs, site_language)?;
     let message = |e: String| tera::Error::message(format!("date: {e}"));
-    let pattern = match format {
+    let pattern: &str = match format {
         "iso" => return Ok(iso.to_string()),
         "day" => return Ok(time.date().to_string()),
-        "long" => catalog.raw(&lang, "date_long").map_err(message)?,
-        "month_year" => catalog.raw(&lang, "date_month_year").map_err(message)?,
-        "year" => "{year}".to_string(),
-        pattern if pattern.contains('{') => pattern.to_string(),
+        "long" => catalog.raw(lang, "date_long").map_err(message)?,
+        "month_year" => catalog.raw(lang, "date_month_year").map_err(message)?,
+        "year" => "{year}",
+        pattern if pattern.contains('{') => pattern,
         other => {
             return Err(tera::Error::message(format!(
                 "date: unknown format `{other}`; use one of {}, or a pattern like \"{{day}} {{month}} {{year}}\"",
@@ -130,16 +149,32 @@ fn date(
             )));
         }
     };
-    let month = catalog.month(&lang, time.month()).map_err(message)?;
-    let args = [
-        ("day", Arg::Number(time.day().into())),
-        ("month", Arg::Text(month)),
-        ("month_number", Arg::Number(time.month().into())),
-        ("year", Arg::Number(time.year().into())),
-        ("hour", Arg::Text(format!("{:02}", time.hour()))),
-        ("minute", Arg::Text(format!("{:02}", time.minute()))),
-    ];
-    let text = catalog.text_from(&lang, &pattern, &args).map_err(message)?;
+    // Dates are formatted for every list item on every page: fill in only what the pattern
+    // uses.
+    let uses = |name: &str| pattern.contains(name);
+    let mut args = Vec::with_capacity(6);
+    if uses("{day}") {
+        args.push(("day", Arg::Number(time.day().into())));
+    }
+    if uses("{month}") {
+        args.push((
+            "month",
+            Arg::Text(catalog.month(lang, time.month()).map_err(message)?),
+        ));
+    }
+    if uses("{month_number}") {
+        args.push(("month_number", Arg::Number(time.month().into())));
+    }
+    if uses("{year}") {
+        args.push(("year", Arg::Number(time.year().into())));
+    }
+    if uses("{hour}") {
+        args.push(("hour", Arg::Text(format!("{:02}", time.hour()))));
+    }
+    if uses("{minute}") {
+        args.push(("minute", Arg::Text(format!("{:02}", time.minute()))));
+    }
+    let text = catalog.text_from(lang, pattern, &args).map_err(message)?;
     Ok(text)
 }
 

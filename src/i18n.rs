@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use rustc_hash::FxHashMap;
+
 use crate::error::{Diagnostic, Error, Result};
 use crate::{config, keys, yaml};
 
@@ -20,6 +22,8 @@ pub struct I18nFile {
     pub display: PathBuf,
     pub text: String,
 }
+
+const ASCII_DIGITS: [char; 10] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
 /// A string, or a plural pair chosen by `n`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,8 +45,11 @@ impl Entry {
 /// The strings of one language, and the last file that set them (for hints).
 #[derive(Debug, Default)]
 struct Strings {
-    entries: BTreeMap<String, Entry>,
+    /// Looked up for every UI string of every page: hashed, not ordered.
+    entries: FxHashMap<String, Entry>,
     file: PathBuf,
+    /// The language's `digits` string as a table, when it has exactly ten characters.
+    digit_table: Option<[char; 10]>,
 }
 
 /// Every language's UI strings, plus what was looked up and missing during this build.
@@ -94,8 +101,15 @@ impl Catalog {
                 Err(mut d) => problems.append(&mut d),
             }
         }
+        for strings in catalog.langs.values_mut() {
+            strings.digit_table = match strings.entries.get("digits") {
+                Some(Entry::Text(digits)) => digits.chars().collect::<Vec<_>>().try_into().ok(),
+                _ => None,
+            };
+        }
         if let Some(english) = catalog.langs.get(FALLBACK) {
-            let known: Vec<&str> = english.entries.keys().map(String::as_str).collect();
+            let mut known: Vec<&str> = english.entries.keys().map(String::as_str).collect();
+            known.sort_unstable();
             let unknown = catalog.unknown.get_mut().unwrap_or_else(|e| e.into_inner());
             for (file, keys) in others {
                 for key in keys.iter().filter(|k| !english.entries.contains_key(*k)) {
@@ -134,21 +148,36 @@ impl Catalog {
     /// The entry for `key` in `lang`: the exact tag (`bn-BD`), then its primary language (`bn`),
     /// then English. Falling back to English is remembered for `warnings`.
     pub fn entry(&self, lang: &str, key: &str) -> std::result::Result<&Entry, Unknown> {
+        self.lookup(lang, key, |s| s.entries.get(key))
+    }
+
+    /// The first of `lang`, its primary language and English for which `find` gives
+    /// something; falling back to English is remembered for `warnings`. Called for every UI
+    /// string of every page, so it allocates nothing on the way to a hit.
+    fn lookup<'a, T>(
+        &'a self,
+        lang: &str,
+        key: &str,
+        find: impl Fn(&'a Strings) -> Option<T>,
+    ) -> std::result::Result<T, Unknown> {
         let primary = lang.split('-').next().unwrap_or(lang);
-        let own = [lang, primary]
-            .into_iter()
-            .filter_map(|l| self.langs.get(l).map(|s| (l, s)))
-            .collect::<Vec<_>>();
-        if let Some(entry) = own.iter().find_map(|(_, s)| s.entries.get(key)) {
-            return Ok(entry);
+        let exact = self.langs.get(lang);
+        let general = if primary == lang {
+            None
+        } else {
+            self.langs.get(primary)
+        };
+        if let Some(found) = exact.and_then(&find).or_else(|| general.and_then(&find)) {
+            return Ok(found);
         }
-        let english = self.langs.get(FALLBACK).and_then(|s| s.entries.get(key));
-        let Some(entry) = english else {
-            let known: Vec<&str> = self
+        let english = self.langs.get(FALLBACK).and_then(&find);
+        let Some(found) = english else {
+            let mut known: Vec<&str> = self
                 .langs
                 .get(FALLBACK)
                 .map(|s| s.entries.keys().map(String::as_str).collect())
                 .unwrap_or_default();
+            known.sort_unstable();
             return Err(Unknown {
                 key: key.to_string(),
                 near: keys::nearest(key, &known).map(str::to_string),
@@ -156,16 +185,17 @@ impl Catalog {
         };
         if primary != FALLBACK {
             // A language without any file is reported once as a whole, not key by key.
-            let missing = match own.first() {
-                Some((l, _)) => ((*l).to_string(), key.to_string()),
-                None => (lang.to_string(), String::new()),
+            let missing = match (exact, general) {
+                (Some(_), _) => (lang.to_string(), key.to_string()),
+                (None, Some(_)) => (primary.to_string(), key.to_string()),
+                (None, None) => (lang.to_string(), String::new()),
             };
             self.missing
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .insert(missing);
         }
-        Ok(entry)
+        Ok(found)
     }
 
     /// `key` in `lang`, with `{name}` placeholders filled from `args` (numbers in the language's
@@ -200,43 +230,56 @@ impl Catalog {
         template: &str,
         args: &[(&str, Arg)],
     ) -> std::result::Result<String, String> {
-        fill(template, |name| {
-            args.iter()
-                .find(|(a, _)| *a == name)
-                .map(|(_, arg)| match arg {
-                    Arg::Number(n) => self.digits(lang, &n.to_string()),
-                    Arg::Text(s) => s.clone(),
-                })
+        let has_numbers = args.iter().any(|(_, a)| matches!(a, Arg::Number(_)));
+        let table = if has_numbers {
+            self.digit_table(lang)
+        } else {
+            None
+        };
+        fill(template, |name, out| {
+            match args.iter().find(|(a, _)| *a == name) {
+                Some((_, Arg::Number(n))) => push_digits(out, table, &n.to_string()),
+                Some((_, Arg::Text(s))) => out.push_str(s),
+                None => return false,
+            }
+            true
         })
         .map_err(|name| format!("uses `{{{name}}}`, which was not given"))
     }
 
     /// `key` in `lang` as written, placeholders and all (for patterns like `date_long`).
-    pub fn raw(&self, lang: &str, key: &str) -> std::result::Result<String, String> {
+    pub fn raw(&self, lang: &str, key: &str) -> std::result::Result<&str, String> {
         let entry = self.entry(lang, key).map_err(|e| e.to_string())?;
-        Ok(entry.pick(None).to_string())
+        Ok(entry.pick(None))
     }
 
     /// ASCII digits in `text` replaced with the language's own (its `digits` string).
     pub fn digits(&self, lang: &str, text: &str) -> String {
-        let Ok(Entry::Text(digits)) = self.entry(lang, "digits") else {
-            return text.to_string();
-        };
-        let digits: Vec<char> = digits.chars().collect();
-        if digits.len() != 10 {
+        if !text.bytes().any(|b| b.is_ascii_digit()) {
             return text.to_string();
         }
-        text.chars()
-            .map(|c| match c.to_digit(10) {
-                Some(d) if c.is_ascii_digit() => digits[d as usize],
-                _ => c,
-            })
-            .collect()
+        with_digits(self.digit_table(lang), text)
+    }
+
+    /// The language's own digits, or `None` when they are ASCII (or its `digits` string is
+    /// not ten characters).
+    fn digit_table(&self, lang: &str) -> Option<[char; 10]> {
+        self.lookup(lang, "digits", |s| {
+            s.entries.get("digits").map(|_| s.digit_table)
+        })
+        .ok()
+        .flatten()
+        .filter(|table| *table != ASCII_DIGITS)
     }
 
     /// A month's name (1–12) in the language, from its `month_N` string.
     pub fn month(&self, lang: &str, month: i8) -> std::result::Result<String, String> {
-        self.text(lang, &format!("month_{}", month.clamp(1, 12)), &[])
+        const KEYS: [&str; 12] = [
+            "month_1", "month_2", "month_3", "month_4", "month_5", "month_6", "month_7", "month_8",
+            "month_9", "month_10", "month_11", "month_12",
+        ];
+        let index = usize::try_from(month.clamp(1, 12) - 1).unwrap_or(0);
+        self.text(lang, KEYS[index], &[])
     }
 
     /// One warning per (language, key) that fell back to English in this build, in order.
@@ -263,6 +306,24 @@ impl Catalog {
     }
 }
 
+/// ASCII digits in `text` replaced from `table`; `None` leaves them.
+fn with_digits(table: Option<[char; 10]>, text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    push_digits(&mut out, table, text);
+    out
+}
+
+/// `text` appended to `out`, its ASCII digits replaced from `table` (`None` leaves them).
+fn push_digits(out: &mut String, table: Option<[char; 10]>, text: &str) {
+    match table {
+        Some(table) => out.extend(text.chars().map(|c| match c.to_digit(10) {
+            Some(d) if c.is_ascii_digit() => table[d as usize],
+            _ => c,
+        })),
+        None => out.push_str(text),
+    }
+}
+
 /// A placeholder's value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Arg {
@@ -273,9 +334,10 @@ pub enum Arg {
 /// `{name}` placeholders replaced; the name of the first one `value` has nothing for is the error.
 fn fill(
     template: &str,
-    value: impl Fn(&str) -> Option<String>,
+    value: impl Fn(&str, &mut String) -> bool,
 ) -> std::result::Result<String, String> {
-    let mut out = String::with_capacity(template.len() + 16);
+    // Room for Bengali digits and month names: growing the string costs more than the rest.
+    let mut out = String::with_capacity(template.len() + 64);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}').map(|c| open + c) else {
@@ -286,7 +348,9 @@ fn fill(
             !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         out.push_str(&rest[..open]);
         if is_name {
-            out.push_str(&value(name).ok_or_else(|| name.to_string())?);
+            if !value(name, &mut out) {
+                return Err(name.to_string());
+            }
         } else {
             out.push_str(&rest[open..=close]);
         }
@@ -508,7 +572,11 @@ mod tests {
     #[test]
     fn placeholders_leave_other_braces_alone() {
         assert_eq!(
-            fill("{ x } {n} {}", |_| Some("1".into())).unwrap(),
+            fill("{ x } {n} {}", |_, out| {
+                out.push('1');
+                true
+            })
+            .unwrap(),
             "{ x } 1 {}"
         );
     }

@@ -269,26 +269,65 @@ pub fn image_size(path: &std::path::Path) -> Option<(u32, u32)> {
 
 /// Words and CJK characters in `text`; `in_word` carries a word across inline markup (`*to*day`).
 fn count_words(text: &str, in_word: &mut bool) -> (usize, usize) {
-    let mut words = 0;
-    let mut cjk = 0;
-    for (n, token) in text.split_whitespace().enumerate() {
-        // CJK characters are 3-byte UTF-8 sequences led by 0xE3..=0xE9: skip the char scan
-        // for everything else (ASCII, Bengali...), which is nearly all text.
-        let han = if token.bytes().any(|b| (0xE3..=0xE9).contains(&b)) {
-            token.chars().filter(|&c| is_cjk(c)).count()
+    // A byte walk, not `split_whitespace`: decoding every character of Bengali or Hindi text
+    // to ask whether it is a space costs more than the rest of the count.
+    let bytes = text.as_bytes();
+    let (mut words, mut cjk) = (0, 0);
+    let mut i = 0;
+    let mut first = true;
+    while i < bytes.len() {
+        let space = whitespace_len(text, i);
+        if space > 0 {
+            i += space;
+            continue;
+        }
+        let start = i;
+        let mut maybe_cjk = false;
+        while i < bytes.len() && whitespace_len(text, i) == 0 {
+            // CJK characters are 3-byte UTF-8 sequences led by 0xE3..=0xE9.
+            maybe_cjk |= (0xE3..=0xE9).contains(&bytes[i]);
+            i += utf8_width(bytes[i]);
+        }
+        let han = if maybe_cjk {
+            text[start..i].chars().filter(|&c| is_cjk(c)).count()
         } else {
             0
         };
         if han > 0 {
             cjk += han;
-        } else if !(n == 0 && *in_word && !text.starts_with(char::is_whitespace)) {
+        } else if !(first && start == 0 && *in_word) {
             words += 1;
         }
+        first = false;
     }
     if let Some(last) = text.chars().next_back() {
         *in_word = !last.is_whitespace();
     }
     (words, cjk)
+}
+
+/// The byte length of the whitespace character at byte `i` of `text`, or 0 if it is not one.
+/// Only ASCII and the lead bytes 0xC2, 0xE1..=0xE3 can start a Unicode space.
+fn whitespace_len(text: &str, i: usize) -> usize {
+    match text.as_bytes()[i] {
+        b'\t'..=b'\r' | b' ' => 1,
+        0xC2 | 0xE1..=0xE3 => text[i..]
+            .chars()
+            .next()
+            .filter(|c| c.is_whitespace())
+            .map_or(0, char::len_utf8),
+        _ => 0,
+    }
+}
+
+/// The length of the UTF-8 sequence a lead byte starts.
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0..0xC0 => 1,
+        0xC0..0xE0 => 2,
+        0xE0..0xF0 => 3,
+        _ => 4,
+    }
 }
 
 /// Han ideographs and Japanese kana: scripts read by character.
@@ -375,6 +414,42 @@ fn heading_number(level: HeadingLevel) -> u8 {
 
 #[cfg(test)]
 mod tests {
+
+    /// The reference `count_words` was before the byte walk: `split_whitespace` and chars.
+    fn count_words_by_chars(text: &str, in_word: &mut bool) -> (usize, usize) {
+        let (mut words, mut cjk) = (0, 0);
+        for (n, token) in text.split_whitespace().enumerate() {
+            let han = token.chars().filter(|&c| is_cjk(c)).count();
+            if han > 0 {
+                cjk += han;
+            } else if !(n == 0 && *in_word && !text.starts_with(char::is_whitespace)) {
+                words += 1;
+            }
+        }
+        if let Some(last) = text.chars().next_back() {
+            *in_word = !last.is_whitespace();
+        }
+        (words, cjk)
+    }
+
+    proptest::proptest! {
+        /// The byte walk counts exactly what splitting on Unicode whitespace counts, for text
+        /// mixing every kind of space with Bengali, CJK, ASCII and other characters.
+        #[test]
+        fn byte_word_count_equals_the_char_word_count(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                " ", "\t", "\n", "\u{b}", "\u{85}", "\u{a0}", "\u{1680}", "\u{2003}",
+                "\u{2028}", "\u{202f}", "\u{3000}", "\u{200b}", "কিম", "্", "a", "Kim", "漢字",
+                "かな", "\u{e000}", "😀", "é", "\u{2011}",
+            ]), 0..20),
+            in_word: bool,
+        ) {
+            let text: String = pieces.concat();
+            let (mut a, mut b) = (in_word, in_word);
+            proptest::prop_assert_eq!(count_words(&text, &mut a), count_words_by_chars(&text, &mut b));
+            proptest::prop_assert_eq!(a, b);
+        }
+    }
     use super::*;
 
     #[test]

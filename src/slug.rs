@@ -15,7 +15,14 @@ const ZWJ: char = '\u{200D}';
 pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     let mut pending_dash = false;
-    for c in text.nfc().flat_map(char::to_lowercase) {
+    let lower = |c: char| c.to_lowercase();
+    // Most names are NFC already: the quick check spares composing them again.
+    let chars: Box<dyn Iterator<Item = char>> = if is_nfc(text) {
+        Box::new(text.chars().flat_map(lower))
+    } else {
+        Box::new(text.nfc().flat_map(lower))
+    };
+    for c in chars {
         if is_slug_char(c) {
             if pending_dash && !slug.is_empty() {
                 slug.push('-');
@@ -27,11 +34,18 @@ pub fn slugify(text: &str) -> String {
         }
     }
     // Lower-casing can leave a string that is no longer NFC (rare, but cheap to guard).
-    if slug.is_ascii() {
+    if is_nfc(&slug) {
         slug
     } else {
         slug.nfc().collect()
     }
+}
+
+/// True when `text` is certainly NFC (the Unicode quick check said yes).
+fn is_nfc(text: &str) -> bool {
+    text.is_ascii()
+        || unicode_normalization::is_nfc_quick(text.chars())
+            == unicode_normalization::IsNormalized::Yes
 }
 
 /// Whether a slug keeps `c`: letters, digits, combining marks and ZWJ/ZWNJ.

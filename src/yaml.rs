@@ -18,7 +18,11 @@ pub struct YamlError {
 /// Parses `text` into `T`. Empty text parses as an empty mapping.
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     let text = if text.trim().is_empty() { "{}" } else { text };
-    let scan = guard(text)?;
+    let scan = if needs_guard(text) {
+        guard(text)?
+    } else {
+        Scan::default()
+    };
     serde_yaml::from_str(text).map_err(|err| {
         let (line, column) = err
             .location()
@@ -41,6 +45,21 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
 /// after libyaml has scanned the whole text, which takes time quadratic in the depth of
 /// `[[[[...` (it rechecks every open level at each token): 100,000 brackets took minutes.
 pub const MAX_DEPTH: usize = 100;
+
+/// Whether `guard` could find anything in `text`. Nearly every front matter is plain
+/// `key: value` lines, and a token scan of each costs a third of the YAML parse: skip it when
+/// the characters show it cannot matter. A tag needs `!`, an escape `\`, an alias `*`, and
+/// every level of nesting at least one of `[ { - : ?`; raw forbidden characters are
+/// checked directly.
+fn needs_guard(text: &str) -> bool {
+    let indicators = text
+        .bytes()
+        .filter(|b| matches!(b, b'[' | b'{' | b'-' | b':' | b'?'))
+        .count();
+    indicators > MAX_DEPTH
+        || text.bytes().any(|b| matches!(b, b'!' | b'\\' | b'*'))
+        || crate::chars::find_forbidden(text).is_some()
+}
 
 /// What the token scan saw that the parse's error messages can use.
 #[derive(Debug, Default)]
@@ -325,6 +344,42 @@ impl<'de> Visitor<'de> for StrictVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Skipping the token scan never hides what it finds: whenever `needs_guard` says no,
+        /// the scan finds nothing, for text built from every construct the scan looks for.
+        #[test]
+        fn the_guard_is_skipped_only_where_it_finds_nothing(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "a: ", "b:\n", "  - ", "- ", "[", "]", "{", "}", "? ", "x", "\n", "  ", "!!binary ",
+                "!x ", "&a ", "*a", "\"\\x01\"", "\"\\u0085\"", "'q'", "\u{1}", "\u{85}", "কিম",
+                "%TAG ! tag:x,2000:\n---\n", "2023-10-20T09:30:00+06:00", "#c\n", "|\n  t\n",
+            ]), 0..120),
+        ) {
+            let text: String = pieces.concat();
+            if !needs_guard(&text) {
+                let scan = guard(&text);
+                proptest::prop_assert!(scan.is_ok(), "{text:?}: {:?}", scan.err());
+                proptest::prop_assert!(scan.unwrap().first_alias.is_none());
+            }
+        }
+    }
+
+    #[test]
+    fn plain_front_matter_skips_the_guard_and_hostile_text_does_not() {
+        let plain = "title: \"Kim meets Lavrov\"\ndate: 2023-10-20T09:30:00+06:00\ntags:\n  - কূটনীতি\n  - KCNA\nsources:\n  - name: KCNA\n    url: https://kcna.kp/\n";
+        assert!(!needs_guard(plain));
+        for hostile in [
+            "a: !!binary aGk=",
+            "a: \"\\x01\"",
+            "a: &x [1]\nb: *x",
+            "a: \u{1}",
+            &format!("a: {}", "[".repeat(101)),
+            &"- ".repeat(101),
+        ] {
+            assert!(needs_guard(hostile), "{hostile:?}");
+        }
+    }
 
     #[test]
     fn syntax_error_has_position() {
