@@ -2,7 +2,7 @@
 //! and bundle assets are unchanged is neither read nor parsed again. Watch mode keeps one;
 //! a plain build starts with an empty one, which is the same as no cache.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -172,7 +172,7 @@ fn refresh<T: Send + Sync>(
         })
         .collect::<Result<_>>()?;
     let parsed = fresh.iter().filter(|(_, f)| f.is_some()).count();
-    let mut next = HashMap::with_capacity(files.len());
+    let mut next = HashMap::with_capacity_and_hasher(files.len(), Default::default());
     let mut results = Vec::with_capacity(files.len());
     for (file, (stamp, fresh)) in files.iter().zip(fresh) {
         let parsed = match fresh {

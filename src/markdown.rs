@@ -1,6 +1,6 @@
 //! Markdown → HTML body, table of contents and word count; pure, no templates, no files.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
@@ -86,7 +86,7 @@ pub fn render_with_images(
     let mut toc = Vec::new();
     // Ids the theme uses itself (the skip link's target) are never given to a heading.
     let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
-    let mut next_suffix: HashMap<String, usize> = HashMap::new();
+    let mut next_suffix: HashMap<String, usize> = HashMap::default();
     let mut word_count = 0;
     let mut cjk_chars = 0;
     let mut in_word = false;

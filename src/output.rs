@@ -3,7 +3,7 @@
 //! The build writes into a sibling of `output/` and swaps it into place only when everything
 //! succeeded, so a failed or killed build leaves the previous site exactly as it was.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -160,7 +160,7 @@ impl Staging {
             output: output.to_path_buf(),
             staging,
             spare,
-            produced: Mutex::new(HashSet::new()),
+            produced: Mutex::new(HashSet::default()),
             bytes: AtomicU64::new(0),
             written: AtomicUsize::new(0),
             fresh,
@@ -168,7 +168,7 @@ impl Staging {
             committed: false,
             spare_made: if fresh { None } else { spare_made },
             output_made,
-            made_from: Mutex::new(HashMap::new()),
+            made_from: Mutex::new(HashMap::default()),
             _lock: lock,
         };
         me.put(MARKER, b"")?;

@@ -1,7 +1,9 @@
 //! The site model: published pages in order, tags and sources, editions resolved to pages,
 //! related articles; pure, computed once per build.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 use crate::config::Config;
@@ -227,7 +229,8 @@ pub fn assemble(
 
 fn collisions(pages: &[Arc<Page>]) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
-    let mut by_slug: HashMap<&str, &Page> = HashMap::with_capacity(pages.len());
+    let mut by_slug: HashMap<&str, &Page> =
+        HashMap::with_capacity_and_hasher(pages.len(), Default::default());
     for page in pages {
         if let Some(first) = by_slug.insert(&page.slug, page) {
             let mut d = page.slug_at.clone();
@@ -300,10 +303,10 @@ fn group_terms<'a>(
         urls: HashMap<&'a str, usize>,
     }
     let is_listed: HashSet<usize> = listed.iter().copied().collect();
-    let mut groups: HashMap<String, Group> = HashMap::new();
+    let mut groups: HashMap<String, Group> = HashMap::default();
     let mut page_slugs: Vec<Vec<String>> = Vec::with_capacity(pages.len());
     // A few hundred names recur across thousands of pages: make each slug once.
-    let mut slug_of: HashMap<&str, String> = HashMap::new();
+    let mut slug_of: HashMap<&str, String> = HashMap::default();
     for (i, page) in pages.iter().enumerate() {
         let mut slugs: Vec<String> = Vec::new();
         for (name, url) in names_of(page) {

@@ -1,6 +1,8 @@
 //! Site → every output (pages, lists, feeds, sitemap, search index) and files to copy, handed to a sink.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
