@@ -1,5 +1,6 @@
 //! Property tests (proptest): no input makes the parsers panic, slugs are always safe names,
-//! and text from front matter and config reaches HTML, JSON-LD, JSON and XML escaped for each.
+//! the preview server's URLs resolve only to files the build wrote, and text from front
+//! matter and config reaches HTML, JSON-LD, JSON and XML escaped for each.
 //!
 //! The seed is fixed so CI runs are repeatable; `PROPTEST_RNG_SEED=random` (or a number) and
 //! `PROPTEST_CASES=N` explore further.
@@ -8,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use briefing::content::{self, ArticleFile, front_matter};
+use briefing::dev::preview::{self, Resolution};
 use briefing::{BuildOptions, Config, markdown, slug};
+use percent_encoding::percent_decode_str;
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 
@@ -231,6 +234,181 @@ proptest! {
     fn config_never_panics(text in prop_oneof![yamlish(), any::<String>()]) {
         let options = BuildOptions { root: PathBuf::from("/site"), ..BuildOptions::default() };
         let _ = briefing::config::load_text(&options, Some(&text));
+    }
+}
+
+/// The output paths of a pretend build for the preview server's URL handling.
+const PREVIEW_FILES: &[&str] = &[
+    "index.html",
+    "404.html",
+    "style.css",
+    "page/2/index.html",
+    "tags/x/index.html",
+    "tags/উত্তর-কোরিয়া/index.html",
+    "articles/kim-meets-lavrov/index.html",
+    "articles/কিম-লাভরভ-বৈঠক/index.html",
+    "articles/কিম-লাভরভ-বৈঠক/ছবি ১.jpg",
+    "articles/trip/map one.svg",
+];
+
+/// Request paths: the URLs of the build's files and folders (percent-encoded or raw UTF-8,
+/// with and without the folder's slash) followed by a few pieces, or pieces alone. The pieces
+/// are what real and hostile paths are made of: names, separators, dot segments in every
+/// encoding, NUL, bad UTF-8.
+fn url_path() -> impl Strategy<Value = String> {
+    let mut urls = Vec::new();
+    for file in PREVIEW_FILES {
+        let mut paths = vec![file.to_string()];
+        if let Some(folder) = file.strip_suffix("index.html") {
+            paths.push(folder.to_string());
+            paths.push(folder.trim_end_matches('/').to_string());
+        }
+        for path in paths {
+            urls.push(format!("/{}", slug::encode_path(&path)));
+            urls.push(format!("/{path}"));
+        }
+    }
+    let pieces = prop::sample::select(vec![
+        "/",
+        "/",
+        "//",
+        "/briefs",
+        "articles",
+        "tags",
+        "x",
+        "page",
+        "2",
+        "index.html",
+        "style.css",
+        "kim-meets-lavrov",
+        "কিম-লাভরভ-বৈঠক",
+        "%E0%A6%95%E0%A6%BF%E0%A6%AE-%E0%A6%B2%E0%A6%BE%E0%A6%AD%E0%A6%B0%E0%A6%AD-%E0%A6%AC%E0%A7%88%E0%A6%A0%E0%A6%95",
+        "উত্তর-কোরিয়া",
+        "%E0%A6%89%E0%A6%A4%E0%A7%8D%E0%A6%A4%E0%A6%B0-%E0%A6%95%E0%A7%8B%E0%A6%B0%E0%A6%BF%E0%A6%AF%E0%A6%BC%E0%A6%BE",
+        "ছবি ১.jpg",
+        "%E0%A6%9B%E0%A6%AC%E0%A6%BF%20%E0%A7%A7.jpg",
+        "trip",
+        "map one.svg",
+        "map%20one.svg",
+        ".",
+        "..",
+        "%2e",
+        "%2E%2e",
+        "%2f",
+        "%2F",
+        "%5c",
+        "\\",
+        "%00",
+        "\0",
+        "%",
+        "%e0%a6",
+        "%ff",
+        "%c0%ae",
+        "?",
+        "#",
+        "\r\n",
+    ]);
+    prop_oneof![
+        (
+            prop::sample::select(urls),
+            prop::collection::vec(pieces.clone(), 0..4)
+        )
+            .prop_map(|(url, p)| url + &p.concat()),
+        prop::collection::vec(pieces, 0..12).prop_map(|p| p.concat()),
+    ]
+}
+
+/// Resolves `raw` against the pretend build under `base` and checks what came out: a file
+/// the build holds, reached by its own encoding too; or a redirect that is a valid,
+/// percent-encoded `Location` one hop from a file.
+fn check_preview_url(base: &str, raw: &str) -> Result<Resolution, TestCaseError> {
+    let exists = |p: &str| PREVIEW_FILES.contains(&p);
+    let resolution = preview::resolve(base, raw, exists);
+    match &resolution {
+        Resolution::File(path) => {
+            prop_assert!(exists(path), "{:?} → {:?}", raw, path);
+            prop_assert!(
+                !path.starts_with('/') && !path.contains(['\\', '\0']),
+                "{:?}",
+                path
+            );
+            prop_assert!(
+                path.split('/').all(|s| !matches!(s, "" | "." | "..")),
+                "{:?}",
+                path
+            );
+            let rest = raw.strip_prefix(base).unwrap_or_default();
+            let decoded = percent_decode_str(rest).decode_utf8_lossy().into_owned();
+            let expected = if decoded.is_empty() || decoded.ends_with('/') {
+                format!("{decoded}index.html")
+            } else {
+                decoded
+            };
+            prop_assert_eq!(path, &expected, "{:?} under {:?}", raw, base);
+            let again = format!("{base}{}", slug::encode_path(path));
+            prop_assert_eq!(
+                &preview::resolve(base, &again, exists),
+                &resolution,
+                "{}",
+                again
+            );
+        }
+        Resolution::Redirect(location) => {
+            prop_assert!(
+                location.bytes().all(|b| b.is_ascii_graphic()),
+                "{:?} under {:?} → redirect to {:?}, not percent-encoded",
+                raw,
+                base,
+                location
+            );
+            prop_assert!(
+                location.starts_with('/') && !location.starts_with("//"),
+                "{:?}",
+                location
+            );
+            prop_assert!(
+                matches!(
+                    preview::resolve(base, location, exists),
+                    Resolution::File(_)
+                ),
+                "{:?} → redirect to {:?}, which is no file",
+                raw,
+                location
+            );
+        }
+        Resolution::NotFound | Resolution::BadRequest(_) => {}
+    }
+    Ok(resolution)
+}
+
+#[test]
+fn every_preview_file_is_reached_by_its_encoded_url() {
+    for base in ["/", "/briefs/"] {
+        for file in PREVIEW_FILES {
+            let url = format!("{base}{}", slug::encode_path(file));
+            let resolved = preview::resolve(base, &url, |p| PREVIEW_FILES.contains(&p));
+            assert_eq!(resolved, Resolution::File(file.to_string()), "{url}");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(cases(1024))]
+
+    /// The preview server's URL handling (`dev::preview::resolve`): never a path out of the
+    /// site or one the build did not write, and percent-decoding round-trips.
+    #[test]
+    fn preview_urls_resolve_only_to_built_files(
+        raw in prop_oneof![url_path(), any::<String>()],
+    ) {
+        check_preview_url("/", &raw)?;
+        check_preview_url("/briefs/", &raw)?;
+        let under = format!("/briefs{raw}");
+        if let Resolution::File(path) = check_preview_url("/briefs/", &under)?
+            && raw.starts_with('/')
+        {
+            prop_assert_eq!(check_preview_url("/", &raw)?, Resolution::File(path));
+        }
     }
 }
 

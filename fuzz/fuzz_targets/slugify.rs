@@ -10,7 +10,10 @@ fuzz_target!(|text: &str| {
     for bad in ["/", "\\", "..", "\0", "--"] {
         assert!(!slug.contains(bad), "{text:?} → {slug:?}");
     }
-    assert!(!slug.starts_with('-') && !slug.ends_with('-'), "{text:?} → {slug:?}");
+    assert!(
+        !slug.starts_with('-') && !slug.ends_with('-'),
+        "{text:?} → {slug:?}"
+    );
     assert_eq!(slugify(&slug), slug, "not idempotent: {text:?}");
     assert_eq!(has_empty_slug(text), slug.is_empty(), "{text:?}");
     let encoded = encode_segment(&slug);

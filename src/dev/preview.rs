@@ -6,6 +6,8 @@
 
 use percent_encoding::percent_decode_str;
 
+use crate::slug::encode_path;
+
 /// Where the preview's own endpoints live, outside any site path a build writes.
 pub const DEV_PREFIX: &str = "/__briefing/";
 
@@ -82,7 +84,9 @@ pub fn resolve(base_path: &str, raw_path: &str, exists: impl Fn(&str) -> bool) -
     if exists(&joined) {
         Resolution::File(joined)
     } else if exists(&format!("{joined}/index.html")) {
-        Resolution::Redirect(format!("{raw_path}/"))
+        // Encoded afresh from the decoded names, not `raw_path` with a slash: a request may
+        // hold raw UTF-8 (hyper accepts it), which a `Location` header cannot.
+        Resolution::Redirect(format!("{base_path}{}/", encode_path(&joined)))
     } else {
         Resolution::NotFound
     }
@@ -181,6 +185,7 @@ mod tests {
                 | "style.css"
                 | "tags/x/index.html"
                 | "articles/কিম-লাভরভ-বৈঠক/index.html"
+                | "tags/উত্তর-কোরিয়া/index.html"
                 | "articles/trip/map one.svg"
         )
     }
@@ -210,6 +215,31 @@ mod tests {
         for (path, expected) in cases {
             assert_eq!(&resolve("/", path, site), expected, "{path}");
         }
+    }
+
+    /// Found by the `preview_url` fuzz target: a folder named in raw UTF-8, without its
+    /// slash, was redirected to the request path as sent, which is no valid `Location`
+    /// (the server answered 400 "bad redirect target").
+    #[test]
+    fn folder_redirects_are_percent_encoded_even_for_raw_utf8_requests() {
+        use Resolution::*;
+        let encoded = "/tags/%E0%A6%89%E0%A6%A4%E0%A7%8D%E0%A6%A4%E0%A6%B0-%E0%A6%95%E0%A7%8B%E0%A6%B0%E0%A6%BF%E0%A6%AF%E0%A6%BC%E0%A6%BE/";
+        assert_eq!(
+            resolve("/", "/tags/উত্তর-কোরিয়া", site),
+            Redirect(encoded.into())
+        );
+        assert_eq!(
+            resolve("/", &encoded[..encoded.len() - 1], site),
+            Redirect(encoded.into())
+        );
+        assert_eq!(
+            resolve("/briefs/", "/briefs/tags/উত্তর-কোরিয়া", site),
+            Redirect(format!("/briefs{encoded}"))
+        );
+        assert_eq!(
+            resolve("/", encoded, site),
+            File("tags/উত্তর-কোরিয়া/index.html".into())
+        );
     }
 
     #[test]
