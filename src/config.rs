@@ -281,11 +281,32 @@ pub fn normalize_base_url(url: &str) -> std::result::Result<String, String> {
             "base_url `{url}` must not contain a query, fragment or spaces"
         ));
     }
-    let mut url = url.to_string();
+    // The path as browsers send it: a Bengali folder name (`/ব্রিফ/`) percent-encoded, so
+    // links, feeds and the preview server all agree with the requests that come in.
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let mut url = format!("{scheme}://{host}{}", encode_url_path(path));
     if !url.ends_with('/') {
         url.push('/');
     }
     Ok(url)
+}
+
+/// `path` with every character a URL path cannot hold as is (non-ASCII, controls, `"<>\^`{|}`)
+/// percent-encoded as UTF-8; `%XX` already there is kept.
+fn encode_url_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        let unsafe_ascii = c.is_ascii_control()
+            || matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}');
+        if c.is_ascii() && !unsafe_ascii {
+            out.push(c);
+        } else {
+            for byte in c.to_string().bytes() {
+                out.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    out
 }
 
 /// A bare host name: no scheme, path, port or spaces.
@@ -353,6 +374,27 @@ mod tests {
         assert_eq!(url, "https://user.github.io/briefs/");
         assert_eq!(base_path_of(&url), "/briefs/");
         assert_eq!(base_path_of("https://example.org/"), "/");
+    }
+
+    /// Regression: a Bengali folder in `base_url` stayed raw, so `serve` never matched the
+    /// percent-encoded requests browsers send and answered 400 to the redirect from `/`.
+    #[test]
+    fn base_url_path_is_percent_encoded_as_browsers_send_it() {
+        let url = normalize_base_url("https://x.org/ব্রিফ").unwrap();
+        assert_eq!(
+            url,
+            "https://x.org/%E0%A6%AC%E0%A7%8D%E0%A6%B0%E0%A6%BF%E0%A6%AB/"
+        );
+        assert_eq!(
+            base_path_of(&url),
+            "/%E0%A6%AC%E0%A7%8D%E0%A6%B0%E0%A6%BF%E0%A6%AB/"
+        );
+        let already = "https://x.org/a%20b/c/";
+        assert_eq!(normalize_base_url(already).unwrap(), already);
+        assert_eq!(
+            normalize_base_url("https://x.org/a|b").unwrap(),
+            "https://x.org/a%7Cb/"
+        );
     }
 
     #[test]

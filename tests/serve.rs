@@ -246,6 +246,32 @@ fn a_site_with_a_subpath_is_served_under_it() {
     assert_eq!(get(a, "/briefs/style.css").status, 200);
 }
 
+/// Regression: a `base_url` with a Bengali folder kept it raw, so the preview never matched
+/// the percent-encoded paths browsers send, and `/` redirected with a 400.
+#[test]
+fn a_site_under_a_bengali_subpath_is_served_under_its_encoded_path() {
+    let site = fixture("basic");
+    let root = site.path();
+    let config = read(&root.join("site.yaml"));
+    std::fs::write(
+        root.join("site.yaml"),
+        config.replace(
+            "base_url: https://example.org/",
+            "base_url: https://user.github.io/ব্রিফ/",
+        ),
+    )
+    .unwrap();
+    let s = serve(root);
+    let a = s.address.as_str();
+    let base = "/%E0%A6%AC%E0%A7%8D%E0%A6%B0%E0%A6%BF%E0%A6%AB/";
+    assert_eq!(s.base, base);
+    assert_eq!(get(a, "/").header("location").as_deref(), Some(base));
+    let home = get(a, base);
+    assert_eq!(home.status, 200);
+    assert!(home.text().contains(&format!("href=\"{base}tags/\"")));
+    assert_eq!(get(a, &format!("{base}style.css")).status, 200);
+}
+
 /// A WebSocket listening for reloads, as a page would.
 struct Listener(tungstenite::WebSocket<TcpStream>);
 
