@@ -712,6 +712,52 @@ fn thousands_of_idle_connections_do_not_stop_a_request() {
 }
 
 #[test]
+fn connections_beyond_the_limit_wait_for_a_free_slot() {
+    let site = fixture("basic");
+    let s = serve_with(
+        site.path(),
+        &["--max-connections", "5", "--header-timeout-ms", "120000"],
+    );
+    let a = s.address.as_str();
+    let mut idle: Vec<TcpStream> = (0..4).map(|_| TcpStream::connect(a).unwrap()).collect();
+    // The status request takes the fifth slot.
+    s.process
+        .wait_until("the server holds four", || connections(a) == 5);
+    assert_eq!(status(a)["max_connections"], 5);
+    // Now all five are taken (the kernel queues this one until the status request's slot
+    // is free), and a request must wait in the queue.
+    idle.push(TcpStream::connect(a).unwrap());
+    let mut waiting = TcpStream::connect(a).unwrap();
+    write!(
+        waiting,
+        "GET / HTTP/1.1\r\nHost: {a}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    waiting
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    let mut byte = [0];
+    let early = waiting.read(&mut byte);
+    assert!(
+        early.as_ref().is_err_and(|e| matches!(
+            e.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        )),
+        "answered beyond the limit: {early:?}"
+    );
+    // One idle client leaves: the waiting request gets its slot and its page.
+    drop(idle.pop());
+    waiting.set_read_timeout(Some(PATIENCE)).unwrap();
+    let mut rest = Vec::new();
+    waiting.read_to_end(&mut rest).unwrap();
+    assert!(
+        rest.starts_with(b"HTTP/1.1 200 "),
+        "{:?}",
+        String::from_utf8_lossy(&rest)
+    );
+}
+
+#[test]
 fn a_client_that_stops_reading_is_dropped() {
     let site = fixture("basic");
     let s = serve_with(

@@ -5,11 +5,9 @@
 //! `axum::serve` has none of these knobs, so connections are served by hyper's HTTP/1
 //! builder directly; the routes are still an axum `Router`.
 //!
-//! - A new connection must start its request within the header timeout, and the request
-//!   head must then arrive whole within the header timeout again; after each response on a
-//!   kept-alive connection, the next head must arrive whole within it. So a client dribbling
-//!   header bytes, a connection that never sends anything and an idle keep-alive connection
-//!   are all closed.
+//! - A request head must arrive whole within the header timeout: on a new connection, and
+//!   after each response on a kept-alive one. So a client dribbling header bytes, a
+//!   connection that never sends anything and an idle keep-alive connection are all closed.
 //! - A head over [`MAX_HEAD_BYTES`] (request line and headers together) gets 431 and the
 //!   connection is closed; at most 100 headers.
 //! - A write that makes no progress for the write-stall timeout (a client that stopped
@@ -42,9 +40,10 @@ use tokio::time::Sleep;
 /// 8 KB, but every site on `localhost` shares its cookies, which can pile up.
 pub const MAX_HEAD_BYTES: usize = 32 * 1024;
 
-/// hyper's buffer per connection may grow to this (hyper's default is about 400 KB). A head
-/// must fit, and nothing the preview accepts has a body.
-const MAX_BUFFER_BYTES: usize = 64 * 1024;
+/// hyper's read buffer per connection may grow to this (hyper's default is about 400 KB):
+/// a head must fit, and nothing the preview accepts has a body. Pipelined requests beyond it
+/// wait in the kernel.
+const MAX_BUFFER_BYTES: usize = MAX_HEAD_BYTES;
 
 /// Connections open at once, unless the open-file limit allows fewer.
 pub const MAX_CONNECTIONS: usize = 20_000;
@@ -220,18 +219,13 @@ pub async fn serve(listener: TcpListener, app: Router, limits: Limits, gate: Arc
         }
         // Responses are written whole; waiting to coalesce them only adds latency.
         let _ = stream.set_nodelay(true);
-        let connection = Connection::new(stream, slot, &gate, limits.write_stall);
+        let mut connection = Connection::new(stream, slot, &gate, limits.write_stall);
         let (http, service) = (http.clone(), service.clone());
         tokio::spawn(async move {
-            // hyper gives a connection about 16 KB of buffers as it starts. Until the client
-            // sends something, the socket alone will do: thousands of idle connections
-            // then cost little. The header timeout bounds this wait too.
-            // (Peek, not `readable()`, which tokio reports at once for a new socket.)
-            let mut byte = [0; 1];
-            let first_byte = connection.stream.peek(&mut byte);
-            match tokio::time::timeout(limits.header_timeout, first_byte).await {
-                Ok(Ok(n)) if n > 0 => {}
-                // Nothing within the timeout, closed without a word, or reset.
+            let first_head = read_first_head(&mut connection);
+            match tokio::time::timeout(limits.header_timeout, first_head).await {
+                Ok(true) => {}
+                // Nothing whole within the timeout, closed, or reset.
                 _ => return,
             }
             // With upgrades, a live-reload WebSocket takes the socket over, slot and all.
@@ -242,6 +236,44 @@ pub async fn serve(listener: TcpListener, app: Router, limits: Limits, gate: Arc
             let _ = connection.await;
         });
     }
+}
+
+/// Reads a new connection's first request head (or [`MAX_HEAD_BYTES`] of it, for hyper to
+/// refuse) into `connection.prefix`; false if the client closed the connection first.
+///
+/// hyper gives a connection 16 KB of buffers as it starts, and 24 KB once it has read a
+/// byte or two of a slowloris client. Until a whole head is in, a buffer the size of what
+/// came will do: then thousands of idle or dribbling connections cost little.
+async fn read_first_head(connection: &mut Connection) -> bool {
+    let mut head = Vec::new();
+    loop {
+        if connection.stream.readable().await.is_err() {
+            return false;
+        }
+        // Not kept across the wait above, so it costs no memory per connection.
+        let mut chunk = [0; 2048];
+        match connection.stream.try_read(&mut chunk) {
+            Ok(0) => return false,
+            Ok(n) => {
+                // Only the new bytes (and three before them) can complete the head.
+                let from = head.len().saturating_sub(3);
+                head.extend_from_slice(&chunk[..n]);
+                if head_is_complete(&head[from..]) || head.len() >= MAX_HEAD_BYTES {
+                    connection.prefix = head;
+                    return true;
+                }
+            }
+            // tokio reports a new socket readable before anything came.
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+            Err(_) => return false,
+        }
+    }
+}
+
+/// Whether `bytes` hold the blank line that ends a request head (hyper's parser accepts bare
+/// newlines too).
+fn head_is_complete(bytes: &[u8]) -> bool {
+    bytes.windows(4).any(|w| w == b"\r\n\r\n") || bytes.windows(2).any(|w| w == b"\n\n")
 }
 
 /// Errors that concern only the connection being accepted, not the listener.
@@ -260,6 +292,9 @@ fn connection_gone(error: &io::Error) -> bool {
 /// and fails a write the client has not made room for within the write-stall timeout.
 struct Connection {
     stream: TcpStream,
+    /// Bytes read before hyper took over, which it reads first.
+    prefix: Vec<u8>,
+    prefix_read: usize,
     _slot: OwnedSemaphorePermit,
     gate: Arc<Gate>,
     write_stall: Duration,
@@ -277,6 +312,8 @@ impl Connection {
         gate.open.fetch_add(1, Ordering::Relaxed);
         Connection {
             stream,
+            prefix: Vec::new(),
+            prefix_read: 0,
             _slot: slot,
             gate: gate.clone(),
             write_stall,
@@ -320,7 +357,19 @@ impl AsyncRead for Connection {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().stream).poll_read(cx, buf)
+        let this = self.get_mut();
+        if this.prefix_read < this.prefix.len() {
+            let rest = &this.prefix[this.prefix_read..];
+            let n = rest.len().min(buf.remaining());
+            buf.put_slice(&rest[..n]);
+            this.prefix_read += n;
+            if this.prefix_read == this.prefix.len() {
+                this.prefix = Vec::new();
+                this.prefix_read = 0;
+            }
+            return Poll::Ready(Ok(()));
+        }
+        Pin::new(&mut this.stream).poll_read(cx, buf)
     }
 }
 
@@ -364,6 +413,16 @@ impl AsyncWrite for Connection {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_head_ends_at_a_blank_line() {
+        assert!(head_is_complete(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+        assert!(head_is_complete(b"\r\n\r\n"));
+        assert!(head_is_complete(b"GET / HTTP/1.1\nHost: a\n\n"));
+        assert!(!head_is_complete(b"GET / HTTP/1.1\r\nHost: a\r\n"));
+        assert!(!head_is_complete(b"GET / HTTP/1.1\r\nX-Slow: aaaa"));
+        assert!(!head_is_complete(b""));
+    }
 
     #[test]
     fn connections_leave_file_descriptors_for_builds() {
