@@ -23,9 +23,10 @@ if ! command -v wrk >/dev/null; then
 fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
+target=${CARGO_TARGET_DIR:-$root/target}
 (cd "$root" && cargo build --release -q && cargo build --release -q --example live_listeners)
-bin="$root/target/release/briefing"
-listeners="$root/target/release/examples/live_listeners"
+bin="$target/release/briefing"
+listeners="$target/release/examples/live_listeners"
 
 # The edits below go to a copy, never to the site given.
 work=$(mktemp -d)

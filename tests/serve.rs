@@ -1,11 +1,14 @@
 //! `briefing serve` on the real binary: HTTP behaviour, path safety, live reload over a
-//! WebSocket, the error overlay's message, and that `output/` is never touched.
+//! WebSocket, the error overlay's message, that `output/` is never touched, and that slow
+//! or hostile clients (slowloris, huge heads, thousands of idle sockets, clients that stop
+//! reading, running out of file descriptors) cannot stall the others.
 
 mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use common::running::{PATIENCE, Running};
 use common::{fixture, read, read_tree};
@@ -20,7 +23,21 @@ struct Serving {
 }
 
 fn serve(root: &Path) -> Serving {
-    let process = Running::start(&["serve", "--port", "0"], root);
+    serving(Running::start(&["serve", "--port", "0"], root))
+}
+
+/// `serve` with more arguments (the hidden limits: `--header-timeout-ms` and the like).
+fn serve_with(root: &Path, more: &[&str]) -> Serving {
+    let args: Vec<&str> = ["serve", "--port", "0"]
+        .iter()
+        .chain(more)
+        .copied()
+        .collect();
+    serving(Running::start(&args, root))
+}
+
+/// Waits for a started `serve` to print its address and finish its first build.
+fn serving(process: Running) -> Serving {
     let url = process.serving_url();
     let url = url.strip_prefix("http://").expect("an http URL");
     let (address, base) = url.split_at(url.find('/').unwrap());
@@ -395,6 +412,22 @@ fn listeners_that_leave_are_cleaned_up() {
 }
 
 #[test]
+fn a_live_reload_socket_that_sends_a_big_message_is_closed() {
+    let site = fixture("basic");
+    let s = serve(site.path());
+    let a = s.address.as_str();
+    let mut live = Listener::connect(a);
+    assert_eq!(live.next()["type"], "hello");
+    assert_eq!(status(a)["listeners"], 1);
+    // Pages send nothing; a megabyte is refused rather than buffered.
+    let _ = live
+        .0
+        .send(tungstenite::Message::Text("a".repeat(1 << 20).into()));
+    s.process
+        .wait_until("the listener is dropped", || status(a)["listeners"] == 0);
+}
+
+#[test]
 fn two_hundred_connections_at_once_all_get_their_page() {
     let site = fixture("basic");
     let s = serve(site.path());
@@ -538,4 +571,288 @@ fn open_hands_the_address_to_the_system_browser() {
         std::fs::read_to_string(&opened).is_ok_and(|s| s.trim() == url)
     });
     assert_eq!(process.interrupt().code(), Some(0));
+}
+
+/// Raises this test process's soft limit on open files to its hard limit and returns how
+/// many of `wanted` extra sockets fit, leaving room for the tests running beside it.
+fn sockets_that_fit(wanted: usize) -> usize {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit read or write only the struct we pass.
+    unsafe {
+        assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit), 0);
+        limit.rlim_cur = limit.rlim_max;
+        if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
+            assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit), 0);
+        }
+    }
+    let room = usize::try_from(limit.rlim_cur)
+        .unwrap_or(usize::MAX)
+        .saturating_sub(500);
+    if room < wanted {
+        eprintln!("only {room} open files allowed: testing with {room} sockets, not {wanted}");
+    }
+    wanted.min(room)
+}
+
+fn connections(address: &str) -> u64 {
+    status(address)["connections"].as_u64().unwrap()
+}
+
+#[test]
+fn slowloris_clients_are_dropped_and_do_not_hold_up_others() {
+    let site = fixture("basic");
+    let s = serve_with(site.path(), &["--header-timeout-ms", "5000"]);
+    let a = s.address.clone();
+    // 200 clients that start a request, then send one more header byte every second, for
+    // ever: the head is never complete.
+    let slow: Vec<TcpStream> = (0..200)
+        .map(|_| {
+            let mut stream = TcpStream::connect(&a).unwrap();
+            write!(stream, "GET / HTTP/1.1\r\nHost: {a}\r\nX-Slow: ").unwrap();
+            stream.set_nonblocking(true).unwrap();
+            stream
+        })
+        .collect();
+    let dribbler = std::thread::spawn(move || {
+        let mut open = slow;
+        let deadline = Instant::now() + PATIENCE;
+        while !open.is_empty() && Instant::now() < deadline {
+            // Keep those the server has not closed yet: no EOF, no error.
+            open.retain_mut(|stream| {
+                let mut buf = [0; 512];
+                match stream.read(&mut buf) {
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                        stream.write_all(b"a").is_ok()
+                    }
+                    _ => false,
+                }
+            });
+            // The attack's own pace, not a wait for anything.
+            std::thread::sleep(Duration::from_secs(1));
+        }
+        open.len()
+    });
+    // Once the server holds all 200, a normal request is answered at once...
+    s.process
+        .wait_until("all slow clients are connected", || connections(&a) == 201);
+    let started = Instant::now();
+    let home = get(&a, "/");
+    assert_eq!(home.status, 200);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "a request took {:?} beside slow clients",
+        started.elapsed()
+    );
+    // ...and the slow ones were still open when it was (this request makes the 201st; the
+    // last one may not be closed yet on the server's side).
+    assert!(connections(&a) > 200);
+    // Then the header timeout closes every one of them, though they never stopped sending.
+    assert_eq!(dribbler.join().unwrap(), 0, "slow clients still open");
+    s.process
+        .wait_until("the server forgets them", || connections(&a) == 1);
+    assert_eq!(get(&a, "/").status, 200);
+}
+
+#[test]
+fn connections_that_never_send_a_request_are_closed() {
+    let site = fixture("basic");
+    let s = serve_with(site.path(), &["--header-timeout-ms", "1000"]);
+    let a = s.address.as_str();
+    let idle: Vec<TcpStream> = (0..20).map(|_| TcpStream::connect(a).unwrap()).collect();
+    s.process
+        .wait_until("the server holds them", || connections(a) == 21);
+    s.process
+        .wait_until("the idle connections are closed", || connections(a) == 1);
+    for mut stream in idle {
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        let mut rest = Vec::new();
+        // Closed by the server: end of stream (or a reset), and not a byte before it.
+        match stream.read_to_end(&mut rest) {
+            Ok(_) => {}
+            Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::ConnectionReset, "{e}"),
+        }
+        assert!(rest.is_empty(), "{:?}", String::from_utf8_lossy(&rest));
+    }
+}
+
+#[test]
+fn an_oversized_head_gets_431_and_the_server_carries_on() {
+    let site = fixture("basic");
+    let s = serve(site.path());
+    let a = s.address.as_str();
+    let mut stream = TcpStream::connect(a).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    stream.set_write_timeout(Some(PATIENCE)).unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let big = format!(
+        "GET / HTTP/1.1\r\nHost: {a}\r\nCookie: {}\r\n\r\n",
+        "a".repeat(1 << 20)
+    );
+    // The server answers and closes long before the megabyte is sent, so the rest of the
+    // write fails: write from a thread and read the answer meanwhile.
+    let write = std::thread::spawn(move || writer.write_all(big.as_bytes()));
+    let mut raw = Vec::new();
+    let read = stream.read_to_end(&mut raw);
+    let answer = String::from_utf8_lossy(&raw);
+    assert!(answer.starts_with("HTTP/1.1 431 "), "{read:?}: {answer:?}");
+    // Whether the rest of the write failed depends on how much the socket buffers took.
+    let _ = write.join().unwrap();
+    // The server is well and holds nothing for that client.
+    assert_eq!(get(a, "/").status, 200);
+    s.process
+        .wait_until("the big request's connection is gone", || {
+            connections(a) == 1
+        });
+    // The limit is 32 KB for the whole head (hyper's own default would take 400 KB).
+    let cookie = |kb: usize| format!("Cookie: {}", "a".repeat(kb * 1024));
+    assert_eq!(send(a, "GET / HTTP/1.1", &[&cookie(30)]).status, 200);
+    assert_eq!(send(a, "GET / HTTP/1.1", &[&cookie(33)]).status, 431);
+    assert_eq!(send(a, "GET / HTTP/1.1", &[&cookie(100)]).status, 431);
+}
+
+#[test]
+fn thousands_of_idle_connections_do_not_stop_a_request() {
+    let wanted = sockets_that_fit(2000);
+    let site = fixture("basic");
+    // Long enough that none of them is closed for idling during the test.
+    let s = serve_with(site.path(), &["--header-timeout-ms", "120000"]);
+    let a = s.address.as_str();
+    let idle: Vec<TcpStream> = (0..wanted)
+        .map(|_| TcpStream::connect(a).unwrap())
+        .collect();
+    s.process.wait_until("the server holds every idle one", || {
+        connections(a) == wanted as u64 + 1
+    });
+    let home = get(a, "/");
+    assert_eq!(home.status, 200);
+    assert!(home.text().contains("live.js"));
+    // Still all there after it (this request makes one more; the last one may not be
+    // closed yet on the server's side).
+    assert!(connections(a) > wanted as u64);
+    drop(idle);
+    s.process
+        .wait_until("the idle ones are closed", || connections(a) == 1);
+}
+
+#[test]
+fn connections_beyond_the_limit_wait_for_a_free_slot() {
+    let site = fixture("basic");
+    let s = serve_with(
+        site.path(),
+        &["--max-connections", "5", "--header-timeout-ms", "120000"],
+    );
+    let a = s.address.as_str();
+    let mut idle: Vec<TcpStream> = (0..4).map(|_| TcpStream::connect(a).unwrap()).collect();
+    // The status request takes the fifth slot.
+    s.process
+        .wait_until("the server holds four", || connections(a) == 5);
+    assert_eq!(status(a)["max_connections"], 5);
+    // Now all five are taken (the kernel queues this one until the status request's slot
+    // is free), and a request must wait in the queue.
+    idle.push(TcpStream::connect(a).unwrap());
+    let mut waiting = TcpStream::connect(a).unwrap();
+    write!(
+        waiting,
+        "GET / HTTP/1.1\r\nHost: {a}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    waiting
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    let mut byte = [0];
+    let early = waiting.read(&mut byte);
+    assert!(
+        early.as_ref().is_err_and(|e| matches!(
+            e.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        )),
+        "answered beyond the limit: {early:?}"
+    );
+    // One idle client leaves: the waiting request gets its slot and its page.
+    drop(idle.pop());
+    waiting.set_read_timeout(Some(PATIENCE)).unwrap();
+    let mut rest = Vec::new();
+    waiting.read_to_end(&mut rest).unwrap();
+    assert!(
+        rest.starts_with(b"HTTP/1.1 200 "),
+        "{:?}",
+        String::from_utf8_lossy(&rest)
+    );
+}
+
+#[test]
+fn a_client_that_stops_reading_is_dropped() {
+    let site = fixture("basic");
+    let s = serve_with(
+        site.path(),
+        &["--write-stall-ms", "1000", "--header-timeout-ms", "120000"],
+    );
+    let a = s.address.as_str();
+    let page = get(a, "/").body.len();
+    // Far more responses than loopback's socket buffers hold, asked for in one go and
+    // never read.
+    let requests = 2000;
+    let mut stream = TcpStream::connect(a).unwrap();
+    stream.set_write_timeout(Some(PATIENCE)).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    // First one HEAD, answered in full, so the server has surely taken the connection.
+    write!(stream, "HEAD / HTTP/1.1\r\nHost: {a}\r\n\r\n").unwrap();
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        let mut byte = [0];
+        stream.read_exact(&mut byte).unwrap();
+        head.push(byte[0]);
+    }
+    assert!(head.starts_with(b"HTTP/1.1 200 "));
+    let one = format!("GET / HTTP/1.1\r\nHost: {a}\r\n\r\n");
+    stream.write_all(one.repeat(requests).as_bytes()).unwrap();
+    // The server gives up on it (the header timeout is far off), while others are served.
+    s.process
+        .wait_until("the stalled connection is closed", || connections(a) == 1);
+    let mut received = Vec::new();
+    match stream.read_to_end(&mut received) {
+        Ok(_) => {}
+        Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::ConnectionReset, "{e}"),
+    }
+    assert!(
+        received.len() < page * requests,
+        "all {} bytes arrived: nothing stalled",
+        received.len()
+    );
+}
+
+#[test]
+fn running_out_of_file_descriptors_neither_stops_nor_spins_the_server() {
+    let site = fixture("basic");
+    // 64 open files in all, but a connection limit far above: accept fails with EMFILE.
+    let process = Running::start_with_file_limit(
+        &[
+            "serve",
+            "--port",
+            "0",
+            "--max-connections",
+            "1000",
+            "--header-timeout-ms",
+            "1000",
+        ],
+        site.path(),
+        64,
+    );
+    let s = serving(process);
+    let a = s.address.as_str();
+    // More idle clients than the server has descriptors for. The header timeout closes
+    // those it took, making room for the rest, then for the request below.
+    let idle: Vec<TcpStream> = (0..150).map(|_| TcpStream::connect(a).unwrap()).collect();
+    s.process.stderr_until("Too many open files");
+    let after = status(a);
+    let errors = after["accept_errors"].as_u64().unwrap();
+    // The loop waits 100 ms after each failure; spinning would fail thousands of times.
+    assert!((1..1000).contains(&errors), "{errors} failed accepts");
+    s.process.stderr_until("accepting connections again");
+    assert_eq!(get(a, "/").status, 200);
+    drop(idle);
+    assert_eq!(s.process.interrupt().code(), Some(0));
 }

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use briefing::BuildOptions;
 use briefing::dev::serve::{Preview, ServeOptions, open_in_browser};
@@ -30,6 +31,14 @@ pub struct ServeArgs {
     /// Open the preview in the system's browser
     #[arg(long)]
     open: bool,
+    // Hidden: the limits on clients (see src/dev/http.rs), for tests that cannot wait for
+    // the defaults.
+    #[arg(long, hide = true, value_name = "MS")]
+    header_timeout_ms: Option<u64>,
+    #[arg(long, hide = true, value_name = "MS")]
+    write_stall_ms: Option<u64>,
+    #[arg(long, hide = true, value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: Option<u32>,
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
@@ -42,6 +51,9 @@ pub fn run(args: ServeArgs) -> ExitCode {
         },
         bind: args.bind,
         port: args.port,
+        header_timeout: args.header_timeout_ms.map(Duration::from_millis),
+        write_stall: args.write_stall_ms.map(Duration::from_millis),
+        max_connections: args.max_connections.map(|n| n as usize),
     };
     let preview = match Preview::bind(&options) {
         Ok(preview) => preview,

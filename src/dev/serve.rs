@@ -2,12 +2,13 @@
 //! every change exactly as `watch` does. The preview never touches `output/`, so a
 //! publishable output never holds a `localhost` link.
 //!
-//! HTTP is axum on tokio; the watch loop stays on the calling thread and hands each new
+//! The routes are axum on tokio, served by hyper with limits against slow and hostile
+//! clients (`super::http`). The watch loop stays on the calling thread and hands each new
 //! build to the server by swapping one `Arc`, so a request sees one whole build or the
 //! previous one, never a mix. Reload messages go out only after the swap.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, mpsc};
@@ -22,6 +23,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::sync::broadcast;
 
+use super::http::{self, Gate, Limits};
 use super::preview::{self, Resolution};
 use super::watch::{self, Event, Message};
 use crate::cache::BuildCache;
@@ -36,6 +38,23 @@ type Files = HashMap<String, Bytes>;
 
 /// For each output path, the fingerprint of the inputs it was made from.
 type Made = HashMap<String, u64>;
+
+/// A file as it is served: its body (for HTML, with the live-reload script) and its ETag.
+/// Made once per build and shared by every response, so that a thousand clients reading a
+/// big page slowly hold one copy of it between them, not one each, and the ETag is not
+/// hashed again for every request.
+#[derive(Clone)]
+struct Served {
+    body: Bytes,
+    etag: HeaderValue,
+}
+
+/// The files served so far from the build of one generation.
+#[derive(Default)]
+struct ServedFiles {
+    generation: u64,
+    files: HashMap<String, Served>,
+}
 
 /// The build being served, and the error of the latest build if it failed.
 struct Current {
@@ -57,10 +76,14 @@ pub struct PreviewSite {
     live: broadcast::Sender<Arc<str>>,
     /// Builds finished, good or failed (tools wait on it: see `/__briefing/status`).
     builds: AtomicU64,
+    /// Responses made from the current generation's files.
+    served: Mutex<ServedFiles>,
+    /// The connections open, for `/__briefing/status`.
+    connections: Arc<Gate>,
 }
 
 impl PreviewSite {
-    pub fn new(base_path: &str) -> Self {
+    pub fn new(base_path: &str, connections: Arc<Gate>) -> Self {
         PreviewSite {
             base_path: base_path.to_string(),
             current: RwLock::new(Current {
@@ -72,6 +95,8 @@ impl PreviewSite {
             // Listeners more than this many messages behind are told to reload.
             live: broadcast::channel(16).0,
             builds: AtomicU64::new(0),
+            served: Mutex::default(),
+            connections,
         }
     }
 
@@ -85,6 +110,12 @@ impl PreviewSite {
         current.made = Arc::new(made);
         if changed > 0 {
             current.generation += 1;
+            // Forget the old build's responses now rather than at the next request.
+            let mut served = self.served.lock().unwrap_or_else(|e| e.into_inner());
+            *served = ServedFiles {
+                generation: current.generation,
+                files: HashMap::new(),
+            };
         }
         let generation = current.generation;
         drop(current);
@@ -149,8 +180,38 @@ impl PreviewSite {
             "files": current.files.len(),
             "listeners": self.listeners(),
             "error": current.error.is_some(),
+            "connections": self.connections.open(),
+            "max_connections": self.connections.capacity(),
+            "accept_errors": self.connections.accept_errors(),
         })
         .to_string()
+    }
+
+    /// `path` of `files` (the build of `generation`) as served, made once per generation.
+    fn served(&self, files: &Files, path: &str, generation: u64) -> Option<Served> {
+        {
+            let served = self.served.lock().unwrap_or_else(|e| e.into_inner());
+            if served.generation == generation
+                && let Some(hit) = served.files.get(path)
+            {
+                return Some(hit.clone());
+            }
+        }
+        let bytes = files.get(path)?;
+        let body = if preview::content_type(path).starts_with("text/html") {
+            Bytes::from(preview::inject_live_reload(bytes, generation))
+        } else {
+            bytes.clone()
+        };
+        // Hex digits in quotes: always a valid header value.
+        let etag = HeaderValue::from_str(&preview::etag(&body)).ok()?;
+        let made = Served { body, etag };
+        let mut served = self.served.lock().unwrap_or_else(|e| e.into_inner());
+        // A request still holding an older build's files gets its answer but leaves no trace.
+        if served.generation == generation {
+            served.files.insert(path.to_string(), made.clone());
+        }
+        Some(made)
     }
 }
 
@@ -258,7 +319,14 @@ async fn status(State(site): State<Arc<PreviewSite>>) -> Response {
 }
 
 async fn live_socket(ws: WebSocketUpgrade, State(site): State<Arc<PreviewSite>>) -> Response {
-    ws.on_upgrade(move |socket| listen(socket, site))
+    // Pages only listen: they send nothing but pongs and a close, and receive short JSON.
+    // The defaults (a 128 KB read buffer allocated per socket, 64 MB messages) would let a
+    // few thousand sockets take gigabytes.
+    ws.read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_message_size(64 * 1024)
+        .max_frame_size(64 * 1024)
+        .on_upgrade(move |socket| listen(socket, site))
 }
 
 /// One page's live-reload connection: a hello with the current build, then every message
@@ -313,9 +381,14 @@ async fn site_file(State(site): State<Arc<PreviewSite>>, request: Request) -> Re
     }
     let uri = request.uri();
     match preview::resolve(&site.base_path, uri.path(), |p| files.contains_key(p)) {
-        Resolution::File(path) => {
-            file_response(&files, &path, generation, StatusCode::OK, request.headers())
-        }
+        Resolution::File(path) => file_response(
+            &site,
+            &files,
+            &path,
+            generation,
+            StatusCode::OK,
+            request.headers(),
+        ),
         Resolution::Redirect(location) => {
             let location = match uri.query() {
                 Some(query) => format!("{location}?{query}"),
@@ -327,6 +400,7 @@ async fn site_file(State(site): State<Arc<PreviewSite>>, request: Request) -> Re
             }
         }
         Resolution::NotFound if files.contains_key("404.html") => file_response(
+            &site,
             &files,
             "404.html",
             generation,
@@ -370,27 +444,23 @@ fn no_build_yet(site: &PreviewSite, generation: u64) -> Response {
 /// A file's response: its type, an `ETag` (with `304 Not Modified` when the browser holds
 /// it already), and for HTML the live-reload script.
 fn file_response(
+    site: &PreviewSite,
     files: &Files,
     path: &str,
     generation: u64,
     status: StatusCode,
     request_headers: &HeaderMap,
 ) -> Response {
-    let Some(bytes) = files.get(path) else {
+    let Some(Served { body, etag }) = site.served(files, path, generation) else {
         return (StatusCode::NOT_FOUND, "not found\n").into_response();
     };
     let content_type = preview::content_type(path);
-    let body = if content_type.starts_with("text/html") {
-        Bytes::from(preview::inject_live_reload(bytes, generation))
-    } else {
-        bytes.clone()
-    };
-    let etag = preview::etag(&body);
     let fresh = status == StatusCode::OK
         && request_headers
             .get(header::IF_NONE_MATCH)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| preview::etag_matches(v, &etag));
+            .zip(etag.to_str().ok())
+            .is_some_and(|(v, etag)| preview::etag_matches(v, etag));
     let mut response = if fresh {
         Response::builder()
             .status(StatusCode::NOT_MODIFIED)
@@ -403,9 +473,7 @@ fn file_response(
     }
     .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
     let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&etag) {
-        headers.insert(header::ETAG, value);
-    }
+    headers.insert(header::ETAG, etag);
     // Revalidate every time: the preview changes under the browser.
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     headers.insert(
@@ -422,6 +490,10 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     /// 0 picks a free port.
     pub port: u16,
+    /// Overrides of the defaults in `http::Limits` (tests use short timeouts).
+    pub header_timeout: Option<Duration>,
+    pub write_stall: Option<Duration>,
+    pub max_connections: Option<usize>,
 }
 
 /// A preview server that is listening, before its first build.
@@ -437,8 +509,21 @@ impl Preview {
     /// Binds the port (a clear error when it is taken) and starts serving an empty site.
     pub fn bind(options: &ServeOptions) -> Result<Preview> {
         let config = config::load(&options.build)?;
+        let mut limits = Limits::new(http::raise_open_file_limit());
+        limits.header_timeout = options.header_timeout.unwrap_or(limits.header_timeout);
+        limits.write_stall = options.write_stall.unwrap_or(limits.write_stall);
+        limits.max_connections = options.max_connections.unwrap_or(limits.max_connections);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .thread_name("briefing-serve")
+            .build()
+            .map_err(|e| Error::Usage(format!("cannot start the preview server: {e}")))?;
         let address = SocketAddr::new(options.bind, options.port);
-        let listener = TcpListener::bind(address).map_err(|e| bind_error(address, &e))?;
+        let listener = {
+            // The listener registers with this runtime's reactor.
+            let _entered = runtime.enter();
+            http::listen(address).map_err(|e| bind_error(address, &e))?
+        };
         let local = listener.local_addr().map_err(|e| bind_error(address, &e))?;
         let host = match local.ip() {
             ip if ip.is_unspecified() && ip.is_ipv4() => "127.0.0.1".to_string(),
@@ -447,26 +532,9 @@ impl Preview {
             IpAddr::V4(ip) => ip.to_string(),
         };
         let url = format!("http://{host}:{}{}", local.port(), config.base_path);
-        let site = Arc::new(PreviewSite::new(&config.base_path));
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .thread_name("briefing-serve")
-            .build()
-            .map_err(|e| Error::Usage(format!("cannot start the preview server: {e}")))?;
-        listener
-            .set_nonblocking(true)
-            .map_err(|e| bind_error(address, &e))?;
-        let app = router(site.clone());
-        runtime.spawn(async move {
-            match tokio::net::TcpListener::from_std(listener) {
-                Ok(listener) => {
-                    if let Err(e) = axum::serve(listener, app).await {
-                        eprintln!("serve: {e}");
-                    }
-                }
-                Err(e) => eprintln!("serve: {e}"),
-            }
-        });
+        let gate = Arc::new(Gate::new(limits.max_connections));
+        let site = Arc::new(PreviewSite::new(&config.base_path, gate.clone()));
+        runtime.spawn(http::serve(listener, router(site.clone()), limits, gate));
         let build = BuildOptions {
             base_url: Some(url.clone()),
             ..options.build.clone()
@@ -574,7 +642,7 @@ mod tests {
 
     #[test]
     fn publishing_counts_changes_and_tells_listeners_what_kind() {
-        let site = PreviewSite::new("/");
+        let site = PreviewSite::new("/", Arc::new(Gate::new(1)));
         let mut listener = site.live.subscribe();
         assert_eq!(
             site.publish(files(&[("a", "1"), ("b", "2")]), Made::new(), false),
@@ -599,7 +667,7 @@ mod tests {
 
     #[test]
     fn a_failure_keeps_the_last_build_and_the_next_success_reloads() {
-        let site = PreviewSite::new("/");
+        let site = PreviewSite::new("/", Arc::new(Gate::new(1)));
         site.publish(files(&[("a", "1")]), Made::new(), false);
         let mut listener = site.live.subscribe();
         site.fail(&Error::Usage("broken".into()));
@@ -610,6 +678,47 @@ mod tests {
         assert_eq!(site.publish(files(&[("a", "1")]), Made::new(), true), 0);
         assert!(listener.try_recv().unwrap().contains(r#""type":"reload""#));
         assert!(site.hello().contains(r#""error":null"#));
+    }
+
+    #[test]
+    fn a_response_body_is_made_once_per_build_and_shared() {
+        let site = PreviewSite::new("/", Arc::new(Gate::new(1)));
+        let html = "<html><body>hi</body></html>";
+        site.publish(
+            files(&[("index.html", html), ("a.css", "x")]),
+            Made::new(),
+            false,
+        );
+        let (built, generation) = site.snapshot();
+        let first = site.served(&built, "index.html", generation).unwrap();
+        let again = site.served(&built, "index.html", generation).unwrap();
+        assert!(
+            std::str::from_utf8(&first.body)
+                .unwrap()
+                .contains("live.js")
+        );
+        assert_eq!(first.body.as_ptr(), again.body.as_ptr(), "one copy, shared");
+        // Other files are served from the build's own bytes.
+        let css = site.served(&built, "a.css", generation).unwrap();
+        assert_eq!(css.body.as_ptr(), built["a.css"].as_ptr());
+        assert!(site.served(&built, "missing.html", generation).is_none());
+
+        // A new build: its pages carry the new generation, and a request still holding the
+        // old build gets the old page without it being kept.
+        site.publish(
+            files(&[("index.html", "<body>new</body>")]),
+            Made::new(),
+            false,
+        );
+        let (rebuilt, next) = site.snapshot();
+        let stale = site.served(&built, "index.html", generation).unwrap();
+        assert_eq!(stale.body, first.body);
+        let fresh = site.served(&rebuilt, "index.html", next).unwrap();
+        assert!(std::str::from_utf8(&fresh.body).unwrap().contains("new"));
+        assert_ne!(fresh.etag, first.etag);
+        let served = site.served.lock().unwrap();
+        assert_eq!(served.generation, next);
+        assert_eq!(served.files.len(), 1);
     }
 
     #[test]

@@ -36,8 +36,35 @@ impl Running {
 
     /// `start`, with extra environment variables.
     pub fn start_with(args: &[&str], root: &Path, env: &[(&str, &std::ffi::OsStr)]) -> Running {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("briefing"))
-            .envs(env.iter().copied())
+        let mut command = Command::new(assert_cmd::cargo::cargo_bin("briefing"));
+        command.envs(env.iter().copied());
+        Running::spawn(command, args, root)
+    }
+
+    /// `start`, with the process allowed only `files` open files (soft and hard limit, so
+    /// that it cannot raise them).
+    pub fn start_with_file_limit(args: &[&str], root: &Path, files: u64) -> Running {
+        use std::os::unix::process::CommandExt;
+        let mut command = Command::new(assert_cmd::cargo::cargo_bin("briefing"));
+        let limit = libc::rlimit {
+            rlim_cur: files as libc::rlim_t,
+            rlim_max: files as libc::rlim_t,
+        };
+        // SAFETY: setrlimit is async-signal-safe and touches only the child about to exec.
+        unsafe {
+            command.pre_exec(move || {
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) == 0 {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::last_os_error())
+                }
+            });
+        }
+        Running::spawn(command, args, root)
+    }
+
+    fn spawn(mut command: Command, args: &[&str], root: &Path) -> Running {
+        let mut child = command
             .args(args)
             .arg("--root")
             .arg(root)
