@@ -48,19 +48,7 @@ mkdir -p "$work/site"
 cp -r "$source_site/content" "$work/site/content"
 [[ -f "$source_site/site.yaml" ]] && cp "$source_site/site.yaml" "$work/site/"
 
-start_server() {
-  : >"$work/serve.log"
-  "$bin" serve --port 0 --root "$work/site" >"$work/serve.log" 2>&1 &
-  serve_pid=$!
-  for _ in $(seq 600); do
-    grep -q "watching for changes" "$work/serve.log" && break
-    kill -0 "$serve_pid" 2>/dev/null || { cat "$work/serve.log"; die "serve exited"; }
-    sleep 0.1
-  done
-  grep -q "watching for changes" "$work/serve.log" || die "serve did not finish its first build"
-  url=$(sed -n 's/^serving \(http[^ ]*\).*/\1/p' "$work/serve.log" | head -1)
-  address=${url#http://}; address=${address%%/*}
-}
+source "$(dirname "$0")/serve_common.sh"
 stop_server() {
   kill -0 "$serve_pid" 2>/dev/null || die "serve died"
   kill -INT "$serve_pid"; wait "$serve_pid" || true

@@ -233,20 +233,22 @@ fn no_request_reaches_outside_the_site() {
     assert_eq!(listing.status, 404, "{}", listing.text());
 }
 
+/// The basic fixture with `base_url` set to `url`.
+fn fixture_at(url: &str) -> tempfile::TempDir {
+    let site = fixture("basic");
+    let config = read(&site.path().join("site.yaml"));
+    let config = config.replace(
+        "base_url: https://example.org/",
+        &format!("base_url: {url}"),
+    );
+    std::fs::write(site.path().join("site.yaml"), config).unwrap();
+    site
+}
+
 #[test]
 fn a_site_with_a_subpath_is_served_under_it() {
-    let site = fixture("basic");
-    let root = site.path();
-    let config = read(&root.join("site.yaml"));
-    std::fs::write(
-        root.join("site.yaml"),
-        config.replace(
-            "base_url: https://example.org/",
-            "base_url: https://user.github.io/briefs/",
-        ),
-    )
-    .unwrap();
-    let s = serve(root);
+    let site = fixture_at("https://user.github.io/briefs/");
+    let s = serve(site.path());
     let a = s.address.as_str();
     assert_eq!(s.base, "/briefs/");
     let home = get(a, "/briefs/");
@@ -267,18 +269,8 @@ fn a_site_with_a_subpath_is_served_under_it() {
 /// the percent-encoded paths browsers send, and `/` redirected with a 400.
 #[test]
 fn a_site_under_a_bengali_subpath_is_served_under_its_encoded_path() {
-    let site = fixture("basic");
-    let root = site.path();
-    let config = read(&root.join("site.yaml"));
-    std::fs::write(
-        root.join("site.yaml"),
-        config.replace(
-            "base_url: https://example.org/",
-            "base_url: https://user.github.io/ব্রিফ/",
-        ),
-    )
-    .unwrap();
-    let s = serve(root);
+    let site = fixture_at("https://user.github.io/ব্রিফ/");
+    let s = serve(site.path());
     let a = s.address.as_str();
     let base = "/%E0%A6%AC%E0%A7%8D%E0%A6%B0%E0%A6%BF%E0%A6%AB/";
     assert_eq!(s.base, base);
