@@ -138,3 +138,60 @@ fn a_burst_of_500_files_gives_one_rebuild() {
     assert!(root.join("output/articles/burst-499/index.html").is_file());
     assert_eq!(watching.interrupt().code(), Some(0));
 }
+
+/// Issue 8: a thousand existing files rewritten at once (a search-and-replace across the
+/// archive) give one rebuild that shows every change, and watching goes on.
+#[test]
+fn a_thousand_files_changing_at_once_give_one_rebuild_with_every_change() {
+    let site = fixture("basic");
+    let root = site.path();
+    let articles = root.join("content/articles");
+    let article = |i: usize, word: &str| {
+        format!("---\ntitle: {word} {i}\ndate: 2023-10-01\ntags: [Many]\n---\n\nText {i}.\n")
+    };
+    for i in 0..1000 {
+        std::fs::write(articles.join(format!("many-{i}.md")), article(i, "Before")).unwrap();
+    }
+    let watching = watch(root);
+    for i in 0..1000 {
+        std::fs::write(articles.join(format!("many-{i}.md")), article(i, "After")).unwrap();
+    }
+    let first = watching.next_stdout();
+    assert!(first.contains("and 999 more changed"), "{first}");
+    let again = watching.stdout_within(std::time::Duration::from_secs(2));
+    assert!(again.is_none(), "a second rebuild: {again:?}");
+    for i in [0, 500, 999] {
+        let page = read(&root.join(format!("output/articles/many-{i}/index.html")));
+        assert!(page.contains(&format!("After {i}")), "many-{i} is stale");
+    }
+    assert_eq!(watching.interrupt().code(), Some(0));
+}
+
+/// Issue 8: a file rewritten over and over while builds read it (an editor autosaving, a
+/// sync client writing in pieces) may be read half-written; whatever a build saw, watching
+/// goes on and the output ends up showing the last save.
+#[test]
+fn a_file_changing_while_it_is_read_ends_with_its_last_save() {
+    use std::io::Write;
+    let site = fixture("basic");
+    let root = site.path();
+    let watching = watch(root);
+    let path = root.join("content/articles/older-english.md");
+    let text = read(&path);
+    for n in 0..200 {
+        // Two writes with a gap, so a build can read the file between them: the first
+        // half alone is front matter that never closes.
+        let edited = text.replacen("title:", &format!("title: Save {n} of"), 1);
+        let (head, tail) = edited.split_at(edited.len() / 2);
+        let mut file = std::fs::File::create(&path).unwrap();
+        file.write_all(head.as_bytes()).unwrap();
+        file.flush().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(3));
+        file.write_all(tail.as_bytes()).unwrap();
+    }
+    let page = root.join("output/articles/older-english/index.html");
+    watching.wait_until("the last save on the page", || {
+        std::fs::read_to_string(&page).is_ok_and(|html| html.contains("Save 199 of"))
+    });
+    assert_eq!(watching.interrupt().code(), Some(0));
+}
