@@ -1,6 +1,17 @@
-# Shared by the serve benchmarks (sourced, not run): starting `briefing serve` on a free port.
-# Expects $bin (the binary), $work (with site/ in it) and a die() function; sets $serve_pid,
-# $url and $address (host:port).
+# Shared by the serve benchmarks (sourced, not run): a copy of the site to serve, and
+# `briefing serve` started on a free port. Expects $bin (the binary) and a die() function.
+
+# Copies SITE's content/ and site.yaml into $work/site (a temp folder removed on exit, with
+# the server stopped first): the benchmarks edit the copy, never the site given.
+copy_site() {
+  work=$(mktemp -d)
+  trap 'kill -INT "${serve_pid:-0}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+  mkdir -p "$work/site"
+  cp -r "$1/content" "$work/site/content"
+  if [[ -f "$1/site.yaml" ]]; then cp "$1/site.yaml" "$work/site/"; fi
+}
+
+# Starts `briefing serve` on $work/site; sets $serve_pid, $url and $address (host:port).
 
 start_server() {
   : >"$work/serve.log"

@@ -42,13 +42,8 @@ else
 fi
 clients="$target/release/examples/hostile_clients"
 
-work=$(mktemp -d)
-trap 'kill -INT "${serve_pid:-0}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
-mkdir -p "$work/site"
-cp -r "$source_site/content" "$work/site/content"
-[[ -f "$source_site/site.yaml" ]] && cp "$source_site/site.yaml" "$work/site/"
-
 source "$(dirname "$0")/serve_common.sh"
+copy_site "$source_site"
 stop_server() {
   kill -0 "$serve_pid" 2>/dev/null || die "serve died"
   kill -INT "$serve_pid"; wait "$serve_pid" || true

@@ -29,13 +29,8 @@ bin="$target/release/briefing"
 listeners="$target/release/examples/live_listeners"
 
 # The edits below go to a copy, never to the site given.
-work=$(mktemp -d)
-trap 'kill -INT "${serve_pid:-0}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
-mkdir -p "$work/site"
-cp -r "$source_site/content" "$work/site/content"
-[[ -f "$source_site/site.yaml" ]] && cp "$source_site/site.yaml" "$work/site/"
-
 source "$(dirname "$0")/serve_common.sh"
+copy_site "$source_site"
 start_server
 echo "serve: $(sed -n 2p "$work/serve.log")"
 

@@ -30,18 +30,11 @@ pub fn register(tera: &mut Tera, config: &Config, catalog: &Arc<Catalog>) {
     tera.register_filter(
         "date",
         move |value: &Value, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-            let key = match (
-                value.get_from_path("iso").and_then(Value::as_str),
-                kwargs.get::<&str>("format")?,
-                kwargs.get::<&str>("lang")?,
-            ) {
-                (Some(iso), format, lang) => format!(
-                    "{iso}\u{0}{}\u{0}{}",
-                    format.unwrap_or("long"),
-                    lang.unwrap_or(&l)
-                ),
-                _ => return date(&c, value, &kwargs, &l),
+            let Some(iso) = value.get_from_path("iso").and_then(Value::as_str) else {
+                return date(&c, value, &kwargs, &l);
             };
+            let format = kwargs.get::<&str>("format")?.unwrap_or(DEFAULT_FORMAT);
+            let key = format!("{iso}\u{0}{format}\u{0}{}", language(&kwargs, &l)?);
             if let Some(text) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
                 return Ok(text.clone());
             }
@@ -109,6 +102,9 @@ fn translate(catalog: &Catalog, kwargs: &Kwargs, site_language: &str) -> tera::T
         .map_err(|e| tera::Error::message(format!("t(key=\"{key}\"): {e}")))
 }
 
+/// The format of `date` without `format=`.
+const DEFAULT_FORMAT: &str = "long";
+
 /// The formats `date(format=…)` knows by name; anything with `{…}` is a pattern.
 const FORMATS: &[&str] = &["long", "month_year", "year", "iso", "day"];
 
@@ -132,7 +128,7 @@ fn date(
         })?;
     let time = civil(iso)
         .ok_or_else(|| tera::Error::message(format!("date: `{iso}` is not an RFC 3339 date")))?;
-    let format: &str = kwargs.get("format")?.unwrap_or("long");
+    let format: &str = kwargs.get("format")?.unwrap_or(DEFAULT_FORMAT);
     let lang = language(kwargs, site_language)?;
     let message = |e: String| tera::Error::message(format!("date: {e}"));
     let pattern: &str = match format {

@@ -15,14 +15,13 @@ const ZWJ: char = '\u{200D}';
 pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     let mut pending_dash = false;
-    let lower = |c: char| c.to_lowercase();
     // Most names are NFC already: the quick check spares composing them again.
-    let chars: Box<dyn Iterator<Item = char>> = if is_nfc(text) {
-        Box::new(text.chars().flat_map(lower))
+    let text: std::borrow::Cow<str> = if is_nfc(text) {
+        text.into()
     } else {
-        Box::new(text.nfc().flat_map(lower))
+        text.nfc().collect::<String>().into()
     };
-    for c in chars {
+    for c in text.chars().flat_map(char::to_lowercase) {
         if is_slug_char(c) {
             if pending_dash && !slug.is_empty() {
                 slug.push('-');
