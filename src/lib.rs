@@ -78,16 +78,18 @@ impl Timings {
     }
 }
 
-/// Resident memory of this process in KiB, from /proc (Linux); 0 elsewhere.
+/// Resident memory of this process in KiB, from /proc (Linux); 0 elsewhere. `statm`, not
+/// `status`: reading `status` took a few milliseconds per stage, which a watch rebuild noticed.
 fn resident_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
+    #[cfg(unix)]
+    // SAFETY: sysconf has no preconditions; it returns -1 for a name it does not know.
+    let page_bytes = u64::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(0);
+    #[cfg(not(unix))]
+    let page_bytes = 0;
+    std::fs::read_to_string("/proc/self/statm")
         .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(0, |pages| pages * page_bytes / 1024)
 }
 
 /// A site parsed and modelled, with its templates loaded: everything but the rendering.
@@ -122,6 +124,15 @@ pub fn prepare(config: &Config) -> Result<Prepared> {
 
 /// `prepare`, reusing what `cache` parsed in an earlier build for files that did not change.
 pub fn prepare_with(config: &Config, cache: &mut cache::ParseCache) -> Result<Prepared> {
+    prepare_timed(config, cache, &mut Timings::default())
+}
+
+/// `prepare_with`, marking its stages in `timings`.
+fn prepare_timed(
+    config: &Config,
+    cache: &mut cache::ParseCache,
+    timings: &mut Timings,
+) -> Result<Prepared> {
     cache.check_config(config);
     let theme_files = theme::load(config);
     let articles = content::discover_articles(&config.root, &config.content_dir.join("articles"))?;
@@ -134,6 +145,7 @@ pub fn prepare_with(config: &Config, cache: &mut cache::ParseCache) -> Result<Pr
     let parsed_editions = cache.editions(&edition_files, |file, bytes| {
         content::parse_edition(file, bytes, config).map(|(e, w)| (Arc::new(e), w))
     })?;
+    timings.mark("find and parse content");
     let mut problems: Vec<Diagnostic> = Vec::new();
     let pages = keep_parsed(&mut problems, parsed_articles);
     let editions = keep_parsed(&mut problems, parsed_editions);
@@ -155,6 +167,7 @@ pub fn prepare_with(config: &Config, cache: &mut cache::ParseCache) -> Result<Pr
             }
         }
     };
+    timings.mark("templates, model");
     problems.sort_by(|a, b| (a.severity, &a.path, a.line).cmp(&(b.severity, &b.path, b.line)));
     match (site, templates, theme) {
         (Some(site), Some(templates), Some(theme))
@@ -218,8 +231,7 @@ pub fn build_into(
     let started = Instant::now();
     let mut timings = Timings::default();
     let config = config::load(options)?;
-    let mut prepared = prepare_with(&config, cache)?;
-    timings.mark("load, parse, model");
+    let mut prepared = prepare_timed(&config, cache, &mut timings)?;
     let rendered = prepared.render(sink)?;
     timings.mark("render");
     Ok(BuildReport {
@@ -247,8 +259,7 @@ pub fn build_with(options: &BuildOptions, cache: &mut cache::BuildCache) -> Resu
     let mut timings = Timings::default();
     let config = config::load(options)?;
     output::check_output_dir(&config.root, &config.output_dir)?;
-    let mut prepared = prepare_with(&config, &mut cache.parsed)?;
-    timings.mark("load, parse, model");
+    let mut prepared = prepare_timed(&config, &mut cache.parsed, &mut timings)?;
     let staging =
         output::Staging::begin_with(&config.root, &config.output_dir, &mut cache.outputs)?;
     timings.mark("prepare output");
