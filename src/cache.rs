@@ -17,6 +17,7 @@ use crate::error::{Diagnostic, Error, Result};
 pub struct BuildCache {
     pub parsed: ParseCache,
     pub outputs: crate::output::History,
+    pub rendered: crate::render::RenderCache,
 }
 
 /// What identifies one version of a file on disk without reading it.

@@ -104,6 +104,15 @@ impl Prepared {
     /// Renders every output into `sink`. UI strings that fell back to English while rendering
     /// become warnings, one per (language, key).
     pub fn render(&mut self, sink: &dyn render::Sink) -> Result<render::RenderReport> {
+        self.render_cached(sink, &mut render::RenderCache::default())
+    }
+
+    /// `render`, reusing what an earlier render of the same site left in `cache`.
+    pub fn render_cached(
+        &mut self,
+        sink: &dyn render::Sink,
+        cache: &mut render::RenderCache,
+    ) -> Result<render::RenderReport> {
         let inputs = theme::fingerprint(&self.theme);
         let report = render::render(
             &self.site,
@@ -111,6 +120,7 @@ impl Prepared {
             &self.theme.statics,
             sink,
             inputs,
+            cache,
         )?;
         self.warnings.extend(self.templates.i18n.warnings());
         Ok(report)
@@ -263,7 +273,7 @@ pub fn build_with(options: &BuildOptions, cache: &mut cache::BuildCache) -> Resu
     let staging =
         output::Staging::begin_with(&config.root, &config.output_dir, &mut cache.outputs)?;
     timings.mark("prepare output");
-    let rendered = prepared.render(&staging)?;
+    let rendered = prepared.render_cached(&staging, &mut cache.rendered)?;
     timings.mark("render and write");
     let committed = staging.commit(&mut cache.outputs)?;
     timings.mark("remove stale, swap");

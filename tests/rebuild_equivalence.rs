@@ -374,3 +374,37 @@ fn output_deleted_between_watch_builds_is_rebuilt_whole() {
     .unwrap();
     assert_eq!(read_tree(&output), read_tree(&clean.path().join("out")));
 }
+
+/// Regression: every page summary carried the word count, so an edit of an article's text
+/// alone re-rendered every list showing the article (its tag and source pages, the home
+/// page, the archive) and the search index. Now such an edit renders the article's page
+/// and the two site feeds, which carry the text in full, and nothing else.
+#[test]
+fn an_edit_of_the_text_alone_renders_only_the_page_and_the_site_feeds() {
+    let site = fixture("full");
+    let root = site.path();
+    let output = root.join("output");
+    let options = BuildOptions {
+        root: root.to_path_buf(),
+        output: Some(output.clone()),
+        ..Default::default()
+    };
+    let mut cache = BuildCache::default();
+    briefing::build_with(&options, &mut cache).unwrap();
+    let article = root.join("content/articles/port-of-rajin.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    // Two words: the reading time (which lists show) stays the same.
+    std::fs::write(&article, format!("{text}\nTwo words.\n")).unwrap();
+    let edited = briefing::build_with(&options, &mut cache).unwrap();
+    assert_eq!(
+        edited.rendered, 3,
+        "the article's page, atom.xml and feed.json, and nothing else"
+    );
+    let clean = tempfile::tempdir().unwrap();
+    briefing::build(&BuildOptions {
+        output: Some(clean.path().join("out")),
+        ..options.clone()
+    })
+    .unwrap();
+    assert_eq!(read_tree(&output), read_tree(&clean.path().join("out")));
+}

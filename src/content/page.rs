@@ -60,11 +60,48 @@ pub struct Page {
     pub toc: Vec<TocEntry>,
     pub word_count: usize,
     pub reading_minutes: usize,
+    /// A hash of this page's fields that a list item shows (see `summary_fields_hash`),
+    /// made once per parse so that every build tells cheaply which list items changed.
+    pub summary_hash: u64,
     /// Where the slug comes from (`slug:`, else the top of the file), for collision messages.
     pub slug_at: Diagnostic,
 }
 
 impl Page {
+    /// A hash of the page's own fields that a page summary (a list item) shows: not the
+    /// body or the word count, so an edit of the text alone leaves every list alone. Keep
+    /// it in step with `render::views::SummaryView`; the rebuild-equivalence test compares
+    /// incremental rebuilds with clean builds and catches a field left out.
+    pub fn summary_fields_hash(&self) -> u64 {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let mut hasher = DefaultHasher::new();
+        (
+            &self.title,
+            &self.slug,
+            &self.url,
+            &self.permalink,
+            &self.lang,
+        )
+            .hash(&mut hasher);
+        (&self.summary, &self.authors, self.reading_minutes).hash(&mut hasher);
+        // The instant and its offset: the time zone's rules are the site's (configuration).
+        for date in [
+            Some(&self.date),
+            self.updated.as_ref(),
+            self.expires.as_ref(),
+        ] {
+            date.map(|d| (d.timestamp(), d.offset())).hash(&mut hasher);
+        }
+        self.image
+            .as_ref()
+            .map(|img| (&img.src, &img.alt))
+            .hash(&mut hasher);
+        for source in &self.sources {
+            (&source.name, &source.url).hash(&mut hasher);
+        }
+        hasher.finish()
+    }
+
     /// When the article last changed: `updated`, else `date`.
     pub fn modified(&self) -> &Zoned {
         self.updated.as_ref().unwrap_or(&self.date)
@@ -190,37 +227,37 @@ pub fn parse_article(file: &ArticleFile, bytes: &[u8], config: &Config) -> Parse
         );
     }
 
-    Ok((
-        Page {
-            version: super::next_version(),
-            file: file.clone(),
-            title,
-            permalink: config.permalink(&encoded),
-            url,
-            output_dir,
-            slug,
-            lang,
-            date,
-            updated,
-            expires,
-            // An article without a summary is summarised by its first paragraph.
-            summary: summary.or_else(|| Some(rendered.excerpt.clone()).filter(|e| !e.is_empty())),
-            tags,
-            sources: front.sources.unwrap_or_default(),
-            authors: front.authors.unwrap_or_default(),
-            draft: front.draft.unwrap_or(false),
-            image,
-            template,
-            extra: parsed.extra,
-            reading_minutes: rendered.reading_minutes(),
-            word_count: rendered.word_count,
-            excerpt: rendered.excerpt,
-            content: rendered.html,
-            toc: rendered.toc,
-            slug_at,
-        },
-        warnings,
-    ))
+    let mut page = Page {
+        version: super::next_version(),
+        file: file.clone(),
+        title,
+        permalink: config.permalink(&encoded),
+        url,
+        output_dir,
+        slug,
+        lang,
+        date,
+        updated,
+        expires,
+        // An article without a summary is summarised by its first paragraph.
+        summary: summary.or_else(|| Some(rendered.excerpt.clone()).filter(|e| !e.is_empty())),
+        tags,
+        sources: front.sources.unwrap_or_default(),
+        authors: front.authors.unwrap_or_default(),
+        draft: front.draft.unwrap_or(false),
+        image,
+        template,
+        extra: parsed.extra,
+        reading_minutes: rendered.reading_minutes(),
+        word_count: rendered.word_count,
+        excerpt: rendered.excerpt,
+        content: rendered.html,
+        toc: rendered.toc,
+        summary_hash: 0,
+        slug_at,
+    };
+    page.summary_hash = page.summary_fields_hash();
+    Ok((page, warnings))
 }
 
 /// A required text key: missing or empty is an error.

@@ -260,36 +260,68 @@ struct SearchEntry<'a> {
     text: &'a str,
 }
 
-/// The search index as JSON, and the same array as a script for `file://` use.
-pub fn search_index(site: &Site) -> (Vec<u8>, Vec<u8>) {
-    let entries: Vec<SearchEntry> = site
-        .listed
-        .iter()
-        .map(|&i| {
-            let page = &site.pages[i];
-            let text = if page.summary.as_deref() == Some(page.excerpt.as_str()) {
-                ""
-            } else {
-                page.excerpt.as_str()
-            };
-            SearchEntry {
-                url: &page.url,
-                title: &page.title,
-                summary: page.summary.as_deref(),
-                tags: site.tag_spellings(i),
-                sources: page.sources.iter().map(|s| s.name.as_str()).collect(),
-                date: page.date.date().to_string(),
-                lang: &page.lang,
-                text,
+/// One page's entry of the search index, serialised: as JSON, and as it stands inside the
+/// script (see `script_json_str`). Kept between renders, so a rebuild serialises only the
+/// entries of pages that changed.
+#[derive(Debug)]
+pub struct SearchFragment {
+    json: String,
+    script: String,
+    /// A hash of `json`: the index changed only if one of these did.
+    pub hash: u64,
+}
+
+/// Listed page `i`'s search index entry.
+pub fn search_fragment(site: &Site, i: usize) -> SearchFragment {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let page = &site.pages[i];
+    let text = if page.summary.as_deref() == Some(page.excerpt.as_str()) {
+        ""
+    } else {
+        page.excerpt.as_str()
+    };
+    let entry = SearchEntry {
+        url: &page.url,
+        title: &page.title,
+        summary: page.summary.as_deref(),
+        tags: site.tag_spellings(i),
+        sources: page.sources.iter().map(|s| s.name.as_str()).collect(),
+        date: page.date.date().to_string(),
+        lang: &page.lang,
+        text,
+    };
+    let json = serde_json::to_string(&entry).unwrap_or_else(|_| "{}".to_string());
+    let mut hasher = DefaultHasher::new();
+    json.hash(&mut hasher);
+    SearchFragment {
+        script: script_json_str(&json),
+        hash: hasher.finish(),
+        json,
+    }
+}
+
+/// The search index as JSON, and the same array as a script for `file://` use, from the
+/// entries of the listed pages in order.
+pub fn search_index(fragments: &[std::sync::Arc<SearchFragment>]) -> (Vec<u8>, Vec<u8>) {
+    // A JSON array is its elements joined by commas; escaping for the script leaves `[`,
+    // `,` and `]` alone, so the script is the escaped elements joined the same way.
+    let join = |prefix: &str, part: fn(&SearchFragment) -> &str, suffix: &str| {
+        let len: usize = fragments.iter().map(|f| part(f).len() + 1).sum();
+        let mut out = String::with_capacity(prefix.len() + len + suffix.len() + 1);
+        out.push_str(prefix);
+        for (n, fragment) in fragments.iter().enumerate() {
+            if n > 0 {
+                out.push(',');
             }
-        })
-        .collect();
-    let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".to_string());
-    let script = format!(
-        "window.BRIEFING_SEARCH_INDEX = {};\n",
-        script_json_str(&json)
-    );
-    (json.into_bytes(), script.into_bytes())
+            out.push_str(part(fragment));
+        }
+        out.push_str(suffix);
+        out.into_bytes()
+    };
+    (
+        join("[", |f| &f.json, "]"),
+        join("window.BRIEFING_SEARCH_INDEX = [", |f| &f.script, "];\n"),
+    )
 }
 
 /// Already-serialised JSON made safe inside a script (see `script_json`).

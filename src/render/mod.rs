@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashSet as HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use tera::{Context, Value};
@@ -58,6 +58,18 @@ impl Sink for MemorySink {
         let bytes = source.bytes()?;
         self.file(path, &bytes)
     }
+}
+
+/// What a render made that the next render of the same site can reuse (watch and serve
+/// keep one): page summaries as templates see them, and search-index entries. Each is
+/// keyed by a fingerprint of what it is made from, so a stale one is never used; a plain
+/// build starts with an empty one.
+#[derive(Default)]
+pub struct RenderCache {
+    /// By the page's summary fingerprint (`Fingerprints::summaries`).
+    summaries: rustc_hash::FxHashMap<u64, Value>,
+    /// By `Shared::search_key`.
+    search: rustc_hash::FxHashMap<u64, Arc<data::SearchFragment>>,
 }
 
 /// What a render produced.
@@ -207,6 +219,8 @@ fn jobs(site: &Site, statics: &BTreeMap<String, FileSource>) -> Vec<Job> {
 struct Shared<'a> {
     site: &'a Site,
     templates: &'a Templates,
+    /// What earlier renders made (read only while rendering; updated after).
+    cache: &'a RenderCache,
     /// Each page's summary, serialised on first use and shared (cheap Arc clones) by every
     /// list after that; an incremental render serialises only those it needs.
     summaries: Vec<OnceLock<Value>>,
@@ -220,6 +234,8 @@ struct Shared<'a> {
 struct Fingerprints {
     /// Site-wide inputs: configuration, theme, strings, tag aliases.
     global: u64,
+    /// Each tag as pages show it (see `term_identity`).
+    term_identities: Vec<u64>,
     /// Each page's summary, as lists show it.
     summaries: Vec<u64>,
     /// Each edition's page.
@@ -232,9 +248,7 @@ struct Fingerprints {
     /// Each tag and source as its own pages show it.
     tag_views: Vec<u64>,
     source_views: Vec<u64>,
-    /// Every page and its summary, in order: for outputs that show them all.
-    all_pages: u64,
-    /// The listed pages and their summaries, in order.
+    /// The newest listed pages (as many as a feed shows) and their summaries, in order.
     listed: u64,
     /// The listed pages' summaries alone, in order.
     listed_summaries: u64,
@@ -256,9 +270,9 @@ impl Fingerprints {
             .add(of_debug(&timeless))
             .add(of_debug(&site.tag_aliases))
             .finish();
-        let identities: Vec<u64> = site.tags.iter().map(term_identity).collect();
+        let term_identities: Vec<u64> = site.tags.iter().map(term_identity).collect();
         let summaries: Vec<u64> = (0..site.pages.len())
-            .map(|i| summary_fingerprint(site, i, &identities))
+            .map(|i| summary_fingerprint(site, i, &term_identities, global))
             .collect();
         let term_view = |t: &Term| of_view(&(TermView::new(t, &config.language), &t.name));
         let tag_views: Vec<u64> = site.tags.iter().map(term_view).collect();
@@ -288,14 +302,13 @@ impl Fingerprints {
                     .finish()
             })
             .collect();
-        let mut all_pages = Fingerprint::new(global, "");
-        for (page, summary) in site.pages.iter().zip(&summaries) {
-            all_pages.add(page.version).add(summary);
-        }
+        // The site's feeds show the newest listed pages in full.
         let mut listed = Fingerprint::new(global, "");
+        for &i in site.listed.iter().take(data::FEED_ENTRIES) {
+            listed.add(site.pages[i].version).add(summaries[i]);
+        }
         let mut listed_summaries = Fingerprint::new(global, "");
         for &i in &site.listed {
-            listed.add(site.pages[i].version).add(summaries[i]);
             listed_summaries.add(summaries[i]);
         }
         let mut all_editions = Fingerprint::new(global, "");
@@ -315,6 +328,7 @@ impl Fingerprints {
         }
         Fingerprints {
             global,
+            term_identities,
             summaries,
             editions,
             edition_summaries,
@@ -322,7 +336,6 @@ impl Fingerprints {
             sources,
             tag_views,
             source_views,
-            all_pages: all_pages.finish(),
             listed: listed.finish(),
             listed_summaries: listed_summaries.finish(),
             all_editions: all_editions.finish(),
@@ -338,6 +351,7 @@ pub fn render(
     statics: &BTreeMap<String, FileSource>,
     sink: &dyn Sink,
     inputs: u64,
+    cache: &mut RenderCache,
 ) -> Result<RenderReport> {
     let config = &site.config;
     let unknown = unknown_templates(site, templates);
@@ -385,6 +399,7 @@ pub fn render(
     let shared = Shared {
         site,
         templates,
+        cache: &*cache,
         summaries: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
         fingerprints: Fingerprints::new(site, inputs, &paths),
         editions: (0..site.editions.len())
@@ -406,6 +421,7 @@ pub fn render(
         ),
     };
 
+    let search_made = Mutex::new(Vec::new());
     // Pages render in parallel; the data files and copies are made alongside, not after.
     // Each output is skipped when the sink still has what the same inputs made before.
     let rendered = AtomicUsize::new(0);
@@ -448,12 +464,19 @@ pub fn render(
             if !made_from("feed.json", data_fingerprint("feed.json", fps.listed))? {
                 sink.file("feed.json", &data::json_feed(site))?;
             }
-            let index_fp = data_fingerprint("search-index.json", fps.all_pages);
-            let script_fp = data_fingerprint("search-index.js", fps.all_pages);
+            let search = shared.search_fragments();
+            let mut entries = fingerprint::Fingerprint::new(fps.global, "");
+            for (_, fragment) in &search {
+                entries.add(fragment.hash);
+            }
+            let entries = entries.finish();
+            let index_fp = data_fingerprint("search-index.json", entries);
+            let script_fp = data_fingerprint("search-index.js", entries);
             let keep_index = made_from("search-index.json", index_fp)?;
             let keep_script = made_from("search-index.js", script_fp)?;
             if !(keep_index && keep_script) {
-                let (index, script) = data::search_index(site);
+                let fragments: Vec<_> = search.iter().map(|(_, f)| f.clone()).collect();
+                let (index, script) = data::search_index(&fragments);
                 if !keep_index {
                     sink.file("search-index.json", &index)?;
                 }
@@ -461,6 +484,7 @@ pub fn render(
                     sink.file("search-index.js", &script)?;
                 }
             }
+            *search_made.lock().unwrap_or_else(|e| e.into_inner()) = search;
             copies
                 .par_iter()
                 .map(|(path, source)| {
@@ -473,6 +497,10 @@ pub fn render(
         },
     );
 
+    let (summaries, search) =
+        shared.made(search_made.into_inner().unwrap_or_else(|e| e.into_inner()));
+    cache.summaries = summaries;
+    cache.search = search;
     let mut errors: Vec<Diagnostic> = Vec::new();
     for r in results {
         match r {
@@ -503,8 +531,64 @@ impl Shared<'_> {
     /// Page `i`'s summary as templates see it.
     fn summary(&self, i: usize) -> Value {
         self.summaries[i]
-            .get_or_init(|| Value::from_serializable(&SummaryView::new(self.site, i)))
+            .get_or_init(|| {
+                let key = self.fingerprints.summaries[i];
+                self.cache
+                    .summaries
+                    .get(&key)
+                    .cloned()
+                    .unwrap_or_else(|| Value::from_serializable(&SummaryView::new(self.site, i)))
+            })
             .clone()
+    }
+
+    /// The search-index entry of every listed page, in order, with its cache key: reused
+    /// from the cache when the page and what it shows of its tags did not change.
+    fn search_fragments(&self) -> Vec<(u64, Arc<data::SearchFragment>)> {
+        let site = self.site;
+        let fps = &self.fingerprints;
+        site.listed
+            .iter()
+            .map(|&i| {
+                let mut key = fingerprint::Fingerprint::new(fps.global, "search");
+                key.add(site.pages[i].version);
+                for &t in &site.page_tags[i] {
+                    key.add(fps.term_identities[t]);
+                }
+                let key = key.finish();
+                let fragment = self
+                    .cache
+                    .search
+                    .get(&key)
+                    .cloned()
+                    .unwrap_or_else(|| Arc::new(data::search_fragment(site, i)));
+                (key, fragment)
+            })
+            .collect()
+    }
+
+    /// What this render leaves for the next: every summary made or still valid, and the
+    /// search entries (`search`, from `search_fragments`). Values move, never copy.
+    fn made(
+        self,
+        search: Vec<(u64, Arc<data::SearchFragment>)>,
+    ) -> (
+        rustc_hash::FxHashMap<u64, Value>,
+        rustc_hash::FxHashMap<u64, Arc<data::SearchFragment>>,
+    ) {
+        let keys = &self.fingerprints.summaries;
+        let mut summaries = rustc_hash::FxHashMap::default();
+        summaries.reserve(keys.len());
+        for (cell, &key) in self.summaries.into_iter().zip(keys) {
+            // A summary this render did not need stays cached while it is still current.
+            if let Some(value) = cell
+                .into_inner()
+                .or_else(|| self.cache.summaries.get(&key).cloned())
+            {
+                summaries.insert(key, value);
+            }
+        }
+        (summaries, search.into_iter().collect())
     }
 
     /// What output `job` is made from, besides the site-wide inputs (see `Fingerprints`).
@@ -518,9 +602,10 @@ impl Shared<'_> {
             Job::Article(i) => {
                 let page = &site.pages[i];
                 fp.add(page.version).add(fps.summaries[i]);
-                let version = |j: usize| site.pages.get(j).map(|p| p.version);
-                fp.add(i.checked_sub(1).and_then(version))
-                    .add(version(i + 1));
+                // The newer and older links show what the neighbours' summaries show.
+                let neighbour = |j: usize| fps.summaries.get(j).copied();
+                fp.add(i.checked_sub(1).and_then(neighbour))
+                    .add(neighbour(i + 1));
                 for &e in &site.page_editions[i] {
                     fp.add(site.editions[e].version);
                 }
@@ -575,9 +660,10 @@ impl Shared<'_> {
                 fp.add(fps.listed);
             }
             Job::Atom(FeedKind::Tag(t)) => {
+                // A tag's feed shows its newest pages without their text.
                 fp.add(fps.tag_views[t]);
-                for &i in &site.tags[t].pages {
-                    fp.add(site.pages[i].version).add(fps.summaries[i]);
+                for &i in site.tags[t].pages.iter().take(data::FEED_ENTRIES) {
+                    fp.add(fps.summaries[i]);
                 }
             }
             Job::Atom(FeedKind::Editions) => {
@@ -813,6 +899,7 @@ impl Shared<'_> {
             &self.summary(i),
             [
                 ("content", Value::safe_string(&page.content)),
+                ("word_count", Value::from(page.word_count)),
                 ("toc", Value::from_serializable(&page.toc)),
                 ("extra", Value::from_serializable(&page.extra)),
                 (

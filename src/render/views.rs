@@ -108,7 +108,6 @@ pub struct SummaryView<'a> {
     pub sources: Vec<SourceLink<'a>>,
     pub authors: &'a [String],
     pub reading_minutes: usize,
-    pub word_count: usize,
     pub image: Option<&'a Image>,
     pub expired: bool,
 }
@@ -144,42 +143,28 @@ impl<'a> SummaryView<'a> {
                 .collect(),
             authors: &page.authors,
             reading_minutes: page.reading_minutes,
-            word_count: page.word_count,
             image: page.image.as_ref(),
             expired: page.expires.as_ref().is_some_and(|e| e.timestamp() <= now),
         }
     }
 }
 
-/// A fingerprint of what `SummaryView::new(site, i)` shows: the page's fields that the
-/// view reads (not its body, so an edit of the text alone leaves lists alone unless the
-/// word count changes), what it shows of its tags (`term_identities`, see
-/// `term_identity`) and sources, and whether it has expired. Cheap (no serialising), so
-/// every build computes it for every page. Keep it in step with `SummaryView::new`: the
-/// rebuild-equivalence test compares incremental rebuilds with clean builds.
-pub fn summary_fingerprint(site: &Site, i: usize, term_identities: &[u64]) -> u64 {
+/// A fingerprint of what `SummaryView::new(site, i)` shows: the page's own fields that the
+/// view reads (`Page::summary_hash`: not the body or the word count, so an edit of the text
+/// alone leaves lists alone), what it shows of its tags (`term_identities`, see
+/// `term_identity`) and sources, and whether it has expired; `global` is the site-wide
+/// inputs' fingerprint (the description and time zone are the site's). Cheap, so every
+/// build computes it for every page.
+pub fn summary_fingerprint(site: &Site, i: usize, term_identities: &[u64], global: u64) -> u64 {
     use std::hash::{DefaultHasher, Hash, Hasher};
     let page = &site.pages[i];
     let mut hasher = DefaultHasher::new();
-    (
-        &page.title,
-        &page.slug,
-        &page.url,
-        &page.permalink,
-        &page.lang,
-    )
-        .hash(&mut hasher);
-    (&page.summary, &page.date, &page.updated, &page.authors).hash(&mut hasher);
-    (page.reading_minutes, page.word_count).hash(&mut hasher);
-    page.image
-        .as_ref()
-        .map(|img| (&img.src, &img.alt))
-        .hash(&mut hasher);
+    (global, page.summary_hash).hash(&mut hasher);
     for &t in &site.page_tags[i] {
         term_identities[t].hash(&mut hasher);
     }
-    for (source, &s) in page.sources.iter().zip(&site.page_sources[i]) {
-        (&source.name, &source.url, &site.sources[s].url).hash(&mut hasher);
+    for &s in &site.page_sources[i] {
+        site.sources[s].url.hash(&mut hasher);
     }
     page.expires
         .as_ref()
@@ -188,7 +173,6 @@ pub fn summary_fingerprint(site: &Site, i: usize, term_identities: &[u64]) -> u6
     hasher.finish()
 }
 
-/// What any page shows of a term when linking to it, in any language: its names and URL.
 pub fn term_identity(t: &Term) -> u64 {
     use std::hash::{DefaultHasher, Hash, Hasher};
     let mut hasher = DefaultHasher::new();
