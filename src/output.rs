@@ -444,45 +444,59 @@ impl Sink for Staging {
     /// The spare folder's file is reused when it was made from the same inputs; else the
     /// output's file is copied over when that one was (it changed in the last build).
     fn reuse(&self, path: &str, fingerprint: u64) -> Result<bool> {
+        Ok(self.reuse_all(&[(path, fingerprint)])?[0])
+    }
+
+    /// `reuse` for a batch: the copies run in parallel, and what the build made is recorded
+    /// under one lock, not two locks per output.
+    fn reuse_all(&self, outputs: &[(&str, u64)]) -> Result<Vec<bool>> {
+        use rayon::prelude::*;
+        let lengths: Vec<Option<u64>> = outputs
+            .par_iter()
+            .map(|&(path, fingerprint)| self.reusable(path, fingerprint))
+            .collect::<Result<_>>()?;
+        let mut produced = self.produced.lock().unwrap_or_else(|e| e.into_inner());
+        let mut made = self.made_from.lock().unwrap_or_else(|e| e.into_inner());
+        made.reserve(outputs.len());
+        for (&(path, fingerprint), len) in outputs.iter().zip(&lengths) {
+            if let Some(len) = len {
+                produced.insert(path.to_string());
+                self.bytes.fetch_add(*len, Ordering::Relaxed);
+            }
+            // Not reused: the bytes come next, through `file` or `copy`.
+            made.insert(path.to_string(), (fingerprint, len.unwrap_or(0)));
+        }
+        Ok(lengths.iter().map(Option::is_some).collect())
+    }
+}
+
+impl Staging {
+    /// The length of `path` in the staging folder when it can hold what `fingerprint` makes
+    /// without rendering it: already there, or copied from `output/`.
+    fn reusable(&self, path: &str, fingerprint: u64) -> Result<Option<u64>> {
         let known = |made: &Made| {
             made.get(path)
                 .filter(|(f, _)| *f == fingerprint)
                 .map(|e| e.1)
         };
-        let reused = if let Some(len) = self.spare_made.as_ref().and_then(known) {
-            Some(len)
-        } else if let Some(len) = self.output_made.as_deref().and_then(known) {
-            let target = self.staging.join(path);
-            if let Some(dir) = target.parent() {
-                fs::create_dir_all(dir).map_err(Error::writing)?;
-            }
-            // Someone may have deleted or changed `output/` since: then render it anew.
-            let from = self.output.join(path);
-            match std::fs::metadata(&from) {
-                Ok(meta) if meta.len() == len && std::fs::copy(&from, &target).is_ok() => {
-                    self.written.fetch_add(1, Ordering::Relaxed);
-                    Some(len)
-                }
-                _ => None,
-            }
-        } else {
-            None
+        if let Some(len) = self.spare_made.as_ref().and_then(known) {
+            return Ok(Some(len));
+        }
+        let Some(len) = self.output_made.as_deref().and_then(known) else {
+            return Ok(None);
         };
-        match reused {
-            Some(len) => {
-                self.produced
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(path.to_string());
-                self.bytes.fetch_add(len, Ordering::Relaxed);
-                self.record(path, Some(fingerprint), len);
-                Ok(true)
+        let target = self.staging.join(path);
+        if let Some(dir) = target.parent() {
+            fs::create_dir_all(dir).map_err(Error::writing)?;
+        }
+        // Someone may have deleted or changed `output/` since: then render it anew.
+        let from = self.output.join(path);
+        match std::fs::metadata(&from) {
+            Ok(meta) if meta.len() == len && std::fs::copy(&from, &target).is_ok() => {
+                self.written.fetch_add(1, Ordering::Relaxed);
+                Ok(Some(len))
             }
-            None => {
-                // The bytes come next, through `file` or `copy`.
-                self.record(path, Some(fingerprint), 0);
-                Ok(false)
-            }
+            _ => Ok(None),
         }
     }
 }

@@ -36,6 +36,13 @@ pub trait Sink: Sync {
     fn reuse(&self, _path: &str, _fingerprint: u64) -> Result<bool> {
         Ok(false)
     }
+    /// `reuse` for many outputs at once: whether each one was reused.
+    fn reuse_all(&self, outputs: &[(&str, u64)]) -> Result<Vec<bool>> {
+        outputs
+            .iter()
+            .map(|&(path, fingerprint)| self.reuse(path, fingerprint))
+            .collect()
+    }
 }
 
 /// Collects outputs in memory, keyed by path.
@@ -68,8 +75,18 @@ impl Sink for MemorySink {
 pub struct RenderCache {
     /// By the page's summary fingerprint (`Fingerprints::summaries`).
     summaries: rustc_hash::FxHashMap<u64, Value>,
-    /// By `Shared::search_key`.
+    /// By `Shared::search_fragments`' key.
     search: rustc_hash::FxHashMap<u64, Arc<data::SearchFragment>>,
+    /// Each edition as lists show it (by `Fingerprints::edition_summaries`), and the lists
+    /// of all tags and all sources (by `Fingerprints::tags` and `sources`).
+    lists: rustc_hash::FxHashMap<u64, Value>,
+}
+
+/// The edition summaries and term lists of one render.
+struct Lists {
+    editions: Vec<Value>,
+    tags: Value,
+    sources: Value,
 }
 
 /// What a render produced.
@@ -133,6 +150,16 @@ impl ListKind {
         }
     }
 
+    /// The list's folder under output/ (not encoded): `dir(site).0` without the encoding.
+    fn output_dir(self, site: &Site) -> &str {
+        match self {
+            ListKind::Home => "",
+            ListKind::Tag(t) => &site.tags[t].output_dir,
+            ListKind::Source(s) => &site.sources[s].output_dir,
+            ListKind::Editions => "editions/",
+        }
+    }
+
     fn len(self, site: &Site) -> usize {
         match self {
             ListKind::Home => site.listed.len(),
@@ -170,7 +197,7 @@ impl Job {
     fn path(&self, site: &Site) -> String {
         match *self {
             Job::Article(i) => format!("{}index.html", site.pages[i].output_dir),
-            Job::List(kind, n) => format!("{}index.html", page_path(&kind.dir(site).0, n)),
+            Job::List(kind, n) => format!("{}index.html", page_path(kind.output_dir(site), n)),
             Job::TagIndex => "tags/index.html".to_string(),
             Job::SourceIndex => "sources/index.html".to_string(),
             Job::Edition(e) => format!("{}index.html", site.editions[e].output_dir),
@@ -396,29 +423,38 @@ pub fn render(
         );
     }
     let templates = &*templates;
+    let fingerprints = Fingerprints::new(site, inputs, &paths);
+    // Made again only when what they show changed (see `RenderCache::lists`).
+    let cached =
+        |key: u64, make: &dyn Fn() -> Value| cache.lists.get(&key).cloned().unwrap_or_else(make);
+    let term_list = |terms: &[Term]| {
+        Value::from_serializable(
+            &terms
+                .iter()
+                .map(|t| TermView::new(t, &config.language))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let lists = Lists {
+        editions: (0..site.editions.len())
+            .map(|e| {
+                cached(fingerprints.edition_summaries[e], &|| {
+                    Value::from_serializable(&EditionSummary::new(site, e))
+                })
+            })
+            .collect(),
+        tags: cached(fingerprints.tags, &|| term_list(&site.tags)),
+        sources: cached(fingerprints.sources, &|| term_list(&site.sources)),
+    };
     let shared = Shared {
         site,
         templates,
         cache: &*cache,
         summaries: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
-        fingerprints: Fingerprints::new(site, inputs, &paths),
-        editions: (0..site.editions.len())
-            .map(|e| Value::from_serializable(&EditionSummary::new(site, e)))
-            .collect(),
-        tags: Value::from_serializable(
-            &site
-                .tags
-                .iter()
-                .map(|t| TermView::new(t, &config.language))
-                .collect::<Vec<_>>(),
-        ),
-        sources: Value::from_serializable(
-            &site
-                .sources
-                .iter()
-                .map(|t| TermView::new(t, &config.language))
-                .collect::<Vec<_>>(),
-        ),
+        fingerprints,
+        editions: lists.editions,
+        tags: lists.tags,
+        sources: lists.sources,
     };
 
     let search_made = Mutex::new(Vec::new());
@@ -438,14 +474,21 @@ pub fn render(
             .add(part)
             .finish()
     };
+    // Which outputs the sink still has, asked for all of them at once.
+    let fingerprinted: Vec<(&str, u64)> = jobs
+        .par_iter()
+        .zip(paths.par_iter())
+        .map(|(job, path)| (path.as_str(), shared.job_fingerprint(*job, path)))
+        .collect();
+    let reused = sink.reuse_all(&fingerprinted)?;
+    rendered.fetch_add(reused.iter().filter(|r| !**r).count(), Ordering::Relaxed);
     let (results, data_files): (Vec<Result<()>>, Result<()>) = rayon::join(
         || {
             jobs.par_iter()
                 .zip(paths.par_iter())
-                .map(|(job, path)| {
-                    if made_from(path, shared.job_fingerprint(*job, path))? {
-                        return Ok(());
-                    }
+                .zip(reused.par_iter())
+                .filter(|(_, reused)| !**reused)
+                .map(|((job, path), _)| {
                     let bytes = shared.render_job(*job, path)?;
                     sink.file(path, &bytes)
                 })
@@ -497,10 +540,21 @@ pub fn render(
         },
     );
 
+    let mut lists = rustc_hash::FxHashMap::default();
+    let fps = &shared.fingerprints;
+    lists.extend(
+        fps.edition_summaries
+            .iter()
+            .copied()
+            .zip(shared.editions.iter().cloned()),
+    );
+    lists.insert(fps.tags, shared.tags.clone());
+    lists.insert(fps.sources, shared.sources.clone());
     let (summaries, search) =
         shared.made(search_made.into_inner().unwrap_or_else(|e| e.into_inner()));
     cache.summaries = summaries;
     cache.search = search;
+    cache.lists = lists;
     let mut errors: Vec<Diagnostic> = Vec::new();
     for r in results {
         match r {
