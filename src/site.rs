@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use crate::config::Config;
@@ -123,20 +123,10 @@ pub fn assemble(
     tag_aliases: &TagAliases,
 ) -> Result<Site, Vec<Diagnostic>> {
     let now = config.now;
-    let hidden_drafts: HashSet<String> = pages
-        .iter()
-        .filter(|p| p.draft && !config.drafts)
-        .map(|p| p.slug.clone())
-        .collect();
-    let future: HashSet<String> = pages
-        .iter()
-        .filter(|p| !config.future && p.date.timestamp() > now)
-        .map(|p| p.slug.clone())
-        .collect();
-    let mut pages: Vec<Arc<Page>> = pages
+    // Drafts and future pages are kept aside only to explain an edition entry naming one.
+    let (mut pages, held_back): (Vec<Arc<Page>>, Vec<Arc<Page>>) = pages
         .into_iter()
-        .filter(|p| (config.drafts || !p.draft) && (config.future || p.date.timestamp() <= now))
-        .collect();
+        .partition(|p| (config.drafts || !p.draft) && (config.future || p.date.timestamp() <= now));
     pages.sort_by(|a, b| {
         b.date
             .timestamp()
@@ -144,15 +134,12 @@ pub fn assemble(
             .then_with(|| a.slug.cmp(&b.slug))
     });
 
-    let mut errors = collisions(&pages);
-    let listed: Vec<usize> = (0..pages.len())
-        .filter(|&i| {
-            pages[i]
-                .expires
-                .as_ref()
-                .is_none_or(|e| e.timestamp() > now)
-        })
+    let (by_slug, mut errors) = index_slugs(&pages);
+    let is_listed: Vec<bool> = pages
+        .iter()
+        .map(|p| p.expires.as_ref().is_none_or(|e| e.timestamp() > now))
         .collect();
+    let listed: Vec<usize> = (0..pages.len()).filter(|&i| is_listed[i]).collect();
 
     let mut editions: Vec<Arc<Edition>> = editions
         .into_iter()
@@ -164,11 +151,6 @@ pub fn assemble(
             .cmp(&a.date.timestamp())
             .then_with(|| a.slug.cmp(&b.slug))
     });
-    let by_slug: HashMap<&str, usize> = pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.slug.as_str(), i))
-        .collect();
     let mut edition_items = Vec::with_capacity(editions.len());
     let mut page_editions: Vec<Vec<usize>> = vec![Vec::new(); pages.len()];
     for (e, edition) in editions.iter().enumerate() {
@@ -176,7 +158,8 @@ pub fn assemble(
         for entry in &edition.entries {
             match by_slug.get(entry.slug.as_str()) {
                 Some(&page) => {
-                    if !page_editions[page].contains(&e) {
+                    // Editions are visited in order, so an edition already listed is the last.
+                    if page_editions[page].last() != Some(&e) {
                         page_editions[page].push(e);
                     }
                     items.push(Item {
@@ -184,13 +167,7 @@ pub fn assemble(
                         note: entry.note.clone(),
                     });
                 }
-                None => errors.push(unknown_entry(
-                    entry,
-                    &hidden_drafts,
-                    &future,
-                    &by_slug,
-                    &pages,
-                )),
+                None => errors.push(unknown_entry(config, entry, &held_back, &by_slug, &pages)),
             }
         }
         edition_items.push(items);
@@ -199,18 +176,19 @@ pub fn assemble(
         errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
         return Err(errors);
     }
+    drop(by_slug);
 
     let aliases = Some(tag_aliases).filter(|a| !a.is_empty());
-    let (tags, page_tags) = group_terms(config, "tags", aliases, &pages, &listed, |p| {
-        p.tags.iter().map(|t| (t.as_str(), None)).collect()
+    let (tags, page_tags) = group_terms(config, "tags", aliases, &pages, &is_listed, |p| {
+        p.tags.iter().map(|t| (t.as_str(), None))
     });
-    let (sources, page_sources) = group_terms(config, "sources", None, &pages, &listed, |p| {
+    let (sources, page_sources) = group_terms(config, "sources", None, &pages, &is_listed, |p| {
         p.sources
             .iter()
             .map(|s| (s.name.as_str(), s.url.as_deref()))
-            .collect()
     });
-    let related = related(&pages, &tags, &page_tags);
+    let tag_pages: Vec<&[usize]> = tags.iter().map(|t| t.pages.as_slice()).collect();
+    let related = related(&page_tags, &tag_pages, RELATED_WINDOW);
     Ok(Site {
         config: config.clone(),
         pages,
@@ -227,39 +205,43 @@ pub fn assemble(
     })
 }
 
-fn collisions(pages: &[Arc<Page>]) -> Vec<Diagnostic> {
+/// Each slug's page (the last one, where several share it) and an error for every URL
+/// collision, each naming the page before it with that slug.
+fn index_slugs(pages: &[Arc<Page>]) -> (HashMap<&str, usize>, Vec<Diagnostic>) {
     let mut errors = Vec::new();
-    let mut by_slug: HashMap<&str, &Page> =
+    let mut by_slug: HashMap<&str, usize> =
         HashMap::with_capacity_and_hasher(pages.len(), Default::default());
-    for page in pages {
-        if let Some(first) = by_slug.insert(&page.slug, page) {
+    for (i, page) in pages.iter().enumerate() {
+        if let Some(first) = by_slug.insert(&page.slug, i) {
             let mut d = page.slug_at.clone();
             d.message = format!(
                 "URL {} is also the URL of {}",
                 page.url,
-                first.file.display.display()
+                pages[first].file.display.display()
             );
             errors.push(d.hint("give one of them another `slug:` or rename its file"));
         }
     }
-    errors
+    (by_slug, errors)
 }
 
 /// An edition names a slug no published article has: say why, and the nearest slug.
+/// `held_back` are the pages left out as drafts or as dated in the future.
 fn unknown_entry(
+    config: &Config,
     entry: &crate::content::EditionEntry,
-    drafts: &HashSet<String>,
-    future: &HashSet<String>,
+    held_back: &[Arc<Page>],
     by_slug: &HashMap<&str, usize>,
     pages: &[Arc<Page>],
 ) -> Diagnostic {
     let mut d = entry.at.clone();
     let slug = &entry.slug;
-    if drafts.contains(slug) {
+    let held = || held_back.iter().filter(|p| p.slug == *slug);
+    if held().any(|p| p.draft && !config.drafts) {
         d.message = format!("article `{slug}` is a draft");
         return d.hint("publish it (remove `draft: true`), build with --drafts, or take it out of this edition");
     }
-    if future.contains(slug) {
+    if held().any(|p| !config.future && p.date.timestamp() > config.now) {
         d.message = format!("article `{slug}` is dated in the future");
         return d.hint("build with --future, or take it out of this edition until it is published");
     }
@@ -288,125 +270,321 @@ fn unknown_entry(
 /// shown under the most used spelling, and so are the spellings `aliases` lists for one tag
 /// (shown under its main name). Every term used by a published page gets a page, even when its
 /// only articles have expired, so that no link breaks.
-fn group_terms<'a>(
+fn group_terms<'a, Names>(
     config: &Config,
     kind: &str,
     aliases: Option<&TagAliases>,
     pages: &'a [Arc<Page>],
-    listed: &[usize],
-    names_of: impl Fn(&'a Page) -> Vec<(&'a str, Option<&'a str>)>,
-) -> (Vec<Term>, Vec<Vec<usize>>) {
-    #[derive(Default)]
-    struct Group<'a> {
-        pages: Vec<usize>,
-        spellings: HashMap<&'a str, usize>,
-        urls: HashMap<&'a str, usize>,
+    is_listed: &[bool],
+    names_of: impl Fn(&'a Page) -> Names,
+) -> (Vec<Term>, Vec<Vec<usize>>)
+where
+    Names: Iterator<Item = (&'a str, Option<&'a str>)>,
+{
+    /// A name as articles write it, with the outlet's address given beside it (if any).
+    struct Spelling<'a> {
+        name: &'a str,
+        url: Option<&'a str>,
+        /// The group it belongs to; `None` when its slug is empty.
+        group: Option<usize>,
+        /// How many pages counted it (a page naming one term twice counts it once).
+        uses: usize,
     }
-    let is_listed: HashSet<usize> = listed.iter().copied().collect();
-    let mut groups: HashMap<String, Group> = HashMap::default();
-    let mut page_slugs: Vec<Vec<String>> = Vec::with_capacity(pages.len());
-    // A few hundred names recur across thousands of pages: make each slug once.
-    let mut slug_of: HashMap<&str, String> = HashMap::default();
+    // A few hundred spellings recur across thousands of pages: each is slugified and grouped
+    // once, and the pages are then grouped by integer ids instead of by slug strings.
+    let mut spelling_ids: HashMap<(&str, Option<&str>), usize> = HashMap::default();
+    let mut spellings: Vec<Spelling> = Vec::new();
+    let mut group_of_name: HashMap<&str, Option<usize>> = HashMap::default();
+    let mut group_ids: HashMap<String, usize> = HashMap::default();
+    let mut group_slugs: Vec<String> = Vec::new();
+    let mut group_pages: Vec<Vec<usize>> = Vec::new();
+    let mut page_groups: Vec<Vec<usize>> = Vec::with_capacity(pages.len());
     for (i, page) in pages.iter().enumerate() {
-        let mut slugs: Vec<String> = Vec::new();
+        let mut groups_here: Vec<usize> = Vec::new();
         for (name, url) in names_of(page) {
-            let slug = slug_of
-                .entry(name)
-                .or_insert_with(|| aliases.map_or_else(|| slugify(name), |a| a.slug_of(name)))
-                .clone();
-            if slug.is_empty() || slugs.contains(&slug) {
+            let url = url.filter(|u| !u.is_empty());
+            let spelling = *spelling_ids.entry((name, url)).or_insert_with(|| {
+                let group = *group_of_name.entry(name).or_insert_with(|| {
+                    let slug = aliases.map_or_else(|| slugify(name), |a| a.slug_of(name));
+                    if slug.is_empty() {
+                        return None;
+                    }
+                    Some(*group_ids.entry(slug).or_insert_with_key(|slug| {
+                        group_slugs.push(slug.clone());
+                        group_pages.push(Vec::new());
+                        group_slugs.len() - 1
+                    }))
+                });
+                spellings.push(Spelling {
+                    name,
+                    url,
+                    group,
+                    uses: 0,
+                });
+                spellings.len() - 1
+            });
+            let Some(group) = spellings[spelling].group else {
+                continue;
+            };
+            if groups_here.contains(&group) {
                 continue;
             }
-            let group = groups.entry(slug.clone()).or_default();
-            if is_listed.contains(&i) {
-                group.pages.push(i);
+            if is_listed[i] {
+                group_pages[group].push(i);
             }
-            *group.spellings.entry(name).or_default() += 1;
-            if let Some(url) = url.filter(|u| !u.is_empty()) {
-                *group.urls.entry(url).or_default() += 1;
-            }
-            slugs.push(slug);
+            spellings[spelling].uses += 1;
+            groups_here.push(group);
         }
-        page_slugs.push(slugs);
+        page_groups.push(groups_here);
     }
 
+    // Per group: how often each name, and each address, was counted.
+    let mut name_uses: Vec<HashMap<&str, usize>> = vec![HashMap::default(); group_slugs.len()];
+    let mut url_uses: Vec<HashMap<&str, usize>> = vec![HashMap::default(); group_slugs.len()];
+    for spelling in spellings.iter().filter(|s| s.uses > 0) {
+        let group = spelling
+            .group
+            .expect("only spellings with a group are counted");
+        *name_uses[group].entry(spelling.name).or_default() += spelling.uses;
+        if let Some(url) = spelling.url {
+            *url_uses[group].entry(url).or_default() += spelling.uses;
+        }
+    }
     let most_used = |counts: &HashMap<&str, usize>| {
         counts
             .iter()
             .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
             .map(|(name, _)| (*name).to_string())
     };
-    let mut terms: Vec<Term> = groups
+    let mut terms: Vec<(Term, usize)> = group_slugs
         .into_iter()
-        .map(|(slug, group)| {
+        .zip(group_pages)
+        .enumerate()
+        .map(|(group, (slug, pages))| {
             let encoded = format!("{kind}/{}/", encode_segment(&slug));
             let entry = aliases.and_then(|a| a.resolve(&slug));
-            Term {
+            let term = Term {
                 name: entry.map_or_else(
-                    || most_used(&group.spellings).unwrap_or_else(|| slug.clone()),
+                    || most_used(&name_uses[group]).unwrap_or_else(|| slug.clone()),
                     |e| e.name.clone(),
                 ),
                 names: entry.map(|e| e.names.clone()).unwrap_or_default(),
-                external_url: most_used(&group.urls),
+                external_url: most_used(&url_uses[group]),
                 url: config.url(&encoded),
                 permalink: config.permalink(&encoded),
                 output_dir: format!("{kind}/{slug}/"),
                 slug,
-                pages: group.pages,
-            }
+                pages,
+            };
+            (term, group)
         })
         .collect();
-    terms.sort_by(|a, b| {
+    terms.sort_by(|(a, _), (b, _)| {
         b.pages
             .len()
             .cmp(&a.pages.len())
             .then_with(|| a.name.cmp(&b.name))
             .then_with(|| a.slug.cmp(&b.slug))
     });
-    let index: HashMap<&str, usize> = terms
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.slug.as_str(), i))
-        .collect();
-    let page_terms = page_slugs
-        .iter()
-        .map(|slugs| slugs.iter().map(|s| index[s.as_str()]).collect())
-        .collect();
-    (terms, page_terms)
+    let mut term_of_group = vec![0; terms.len()];
+    for (index, (_, group)) in terms.iter().enumerate() {
+        term_of_group[*group] = index;
+    }
+    for groups in &mut page_groups {
+        for group in groups.iter_mut() {
+            *group = term_of_group[*group];
+        }
+    }
+    let terms = terms.into_iter().map(|(term, _)| term).collect();
+    (terms, page_groups)
 }
 
 /// Up to `RELATED` listed pages per page, by most shared tags, ties by date (newest first),
-/// then slug. Candidates are the `RELATED_WINDOW` nearest pages in each tag's date order, so a
-/// tag on every article costs linear time, not quadratic.
-fn related(pages: &[Arc<Page>], tags: &[Term], page_tags: &[Vec<usize>]) -> Vec<Vec<usize>> {
+/// then slug. `tag_pages` are each tag's listed pages in index order (= date order).
+/// Candidates are the `window` nearest pages in each tag's date order, so a tag on every
+/// article costs linear time, not quadratic.
+fn related(page_tags: &[Vec<usize>], tag_pages: &[&[usize]], window: usize) -> Vec<Vec<usize>> {
     use rayon::prelude::*;
-    (0..pages.len())
+    let page_count = page_tags.len();
+    (0..page_count)
         .into_par_iter()
-        .map_init(Vec::new, |candidates: &mut Vec<usize>, p| {
-            candidates.clear();
-            for &t in &page_tags[p] {
-                let list = &tags[t].pages;
-                // `list` is in page-index order (= date order); find where `p` stands.
-                let at = list.partition_point(|&q| q < p);
-                let from = at.saturating_sub(RELATED_WINDOW);
-                let to = (at + RELATED_WINDOW).min(list.len());
-                candidates.extend(list[from..to].iter().filter(|&&q| q != p));
-            }
-            // Sorting the candidates groups each page's shared tags into one run.
-            candidates.sort_unstable();
-            let mut best: Vec<(usize, usize)> = Vec::with_capacity(RELATED + 1);
-            for run in candidates.chunk_by(|a, b| a == b) {
-                let (q, shared) = (run[0], run.len());
-                // More shared tags first; then newer (smaller index, since index order is date order).
-                let at = best.partition_point(|&(bq, bs)| bs > shared || (bs == shared && bq < q));
-                if at < RELATED {
-                    best.insert(at, (q, shared));
-                    best.truncate(RELATED);
-                }
-            }
-            best.into_iter().map(|(q, _)| q).collect()
-        })
+        // Each job allocates a tally as long as the pages: keep jobs few.
+        .with_min_len(256)
+        .map_init(
+            || SharedTags::new(page_count),
+            |shared, p| shared.most_related(p, &page_tags[p], tag_pages, window),
+        )
         .collect()
+}
+
+/// Counts, for one page at a time, the tags each candidate shares with it. Indexing by page
+/// replaces sorting the candidates: a counter is valid only while `counting_for` names the
+/// page being counted, so nothing needs clearing between pages.
+struct SharedTags {
+    /// Per candidate page: (1 + the page it was last counted for, tags shared with that page).
+    tally: Vec<(u32, u32)>,
+    /// Candidates counted for the current page, each once.
+    candidates: Vec<u32>,
+}
+
+impl SharedTags {
+    fn new(page_count: usize) -> SharedTags {
+        SharedTags {
+            tally: vec![(0, 0); page_count],
+            candidates: Vec::new(),
+        }
+    }
+
+    fn most_related(
+        &mut self,
+        p: usize,
+        tags: &[usize],
+        tag_pages: &[&[usize]],
+        window: usize,
+    ) -> Vec<usize> {
+        let stamp = u32::try_from(p + 1).expect("fewer than 4 billion pages");
+        self.candidates.clear();
+        for &t in tags {
+            let list = tag_pages[t];
+            // `list` is in page-index order; find where `p` stands.
+            let at = list.partition_point(|&q| q < p);
+            let from = at.saturating_sub(window);
+            let to = (at + window).min(list.len());
+            for &q in &list[from..to] {
+                if q == p {
+                    continue;
+                }
+                let (counting_for, shared) = &mut self.tally[q];
+                if *counting_for != stamp {
+                    *counting_for = stamp;
+                    *shared = 0;
+                    self.candidates.push(q as u32);
+                }
+                *shared += 1;
+            }
+        }
+        // The best by (more shared tags, then newer = smaller index), in that order.
+        let mut best: Vec<(u32, u32)> = Vec::with_capacity(RELATED + 1);
+        for &q in &self.candidates {
+            let shared = self.tally[q as usize].1;
+            let ahead = |&(bs, bq): &(u32, u32)| bs > shared || (bs == shared && bq < q);
+            if best.len() == RELATED && best.last().is_some_and(ahead) {
+                continue;
+            }
+            let at = best.partition_point(ahead);
+            best.insert(at, (shared, q));
+            best.truncate(RELATED);
+        }
+        best.into_iter().map(|(_, q)| q as usize).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The plain way: gather every candidate once per shared tag, sort, count runs, rank.
+    fn related_by_sorting(
+        page_tags: &[Vec<usize>],
+        tag_pages: &[&[usize]],
+        window: usize,
+    ) -> Vec<Vec<usize>> {
+        (0..page_tags.len())
+            .map(|p| {
+                let mut candidates: Vec<usize> = Vec::new();
+                for &t in &page_tags[p] {
+                    let list = tag_pages[t];
+                    let at = list.partition_point(|&q| q < p);
+                    let from = at.saturating_sub(window);
+                    let to = (at + window).min(list.len());
+                    candidates.extend(list[from..to].iter().filter(|&&q| q != p));
+                }
+                candidates.sort_unstable();
+                let mut counted: Vec<(usize, usize)> = candidates
+                    .chunk_by(|a, b| a == b)
+                    .map(|run| (run[0], run.len()))
+                    .collect();
+                counted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                counted.into_iter().take(RELATED).map(|(q, _)| q).collect()
+            })
+            .collect()
+    }
+
+    /// Pages with tags drawn from `tag_count`, some of them listed, as `assemble` sees them.
+    fn small_site() -> impl Strategy<Value = (Vec<Vec<usize>>, Vec<Vec<usize>>, usize)> {
+        (1usize..6, 0usize..40, 1usize..8).prop_flat_map(|(tag_count, page_count, window)| {
+            (
+                prop::collection::vec(
+                    (
+                        prop::collection::btree_set(0..tag_count, 0..=tag_count),
+                        any::<bool>(),
+                    ),
+                    page_count,
+                ),
+                Just(tag_count),
+                Just(window),
+            )
+                .prop_map(|(pages, tag_count, window)| {
+                    let mut tag_pages = vec![Vec::new(); tag_count];
+                    let mut page_tags = Vec::new();
+                    for (p, (tags, listed)) in pages.into_iter().enumerate() {
+                        if listed {
+                            for &t in &tags {
+                                tag_pages[t].push(p);
+                            }
+                        }
+                        page_tags.push(tags.into_iter().collect());
+                    }
+                    (page_tags, tag_pages, window)
+                })
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn related_equals_ranking_by_sorting((page_tags, tag_pages, window) in small_site()) {
+            let tag_pages: Vec<&[usize]> = tag_pages.iter().map(Vec::as_slice).collect();
+            prop_assert_eq!(
+                related(&page_tags, &tag_pages, window),
+                related_by_sorting(&page_tags, &tag_pages, window)
+            );
+        }
+    }
+
+    #[test]
+    fn related_ties_go_to_the_newer_page() {
+        // Page 0 shares one tag with each of 1..=7 and two with 6: 6 first, then the newest.
+        let page_tags = vec![
+            vec![0, 1],
+            vec![0],
+            vec![0],
+            vec![0],
+            vec![0],
+            vec![0],
+            vec![0, 1],
+            vec![0],
+        ];
+        let tag0: Vec<usize> = (0..8).collect();
+        let tag1 = vec![0, 6];
+        let tag_pages: Vec<&[usize]> = vec![&tag0, &tag1];
+        let related = related(&page_tags, &tag_pages, RELATED_WINDOW);
+        assert_eq!(related[0], vec![6, 1, 2, 3, 4]);
+        assert_eq!(related[6], vec![0, 1, 2, 3, 4]);
+        assert_eq!(related[7], vec![0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn related_looks_only_within_the_window() {
+        // A window of 2 spans two places before and after the page's place in its tag's list:
+        // page 2 sees pages 0, 1 and 3, not 4; page 0 sees only page 1.
+        let page_tags = vec![vec![0]; 5];
+        let tag0: Vec<usize> = (0..5).collect();
+        let tag_pages: Vec<&[usize]> = vec![&tag0];
+        let related = related(&page_tags, &tag_pages, 2);
+        assert_eq!(related[2], vec![0, 1, 3]);
+        assert_eq!(related[0], vec![1]);
+    }
 }
 
 /// One month of the archive: month number (1–12) and its listed pages, newest first.
