@@ -479,6 +479,27 @@ impl SharedTags {
     }
 }
 
+/// One month of the archive: month number (1–12) and its listed pages, newest first.
+pub type ArchiveMonth = (i8, Vec<usize>);
+
+/// Listed pages grouped by year and month (in the site's time zone), newest first.
+pub fn archive(site: &Site) -> Vec<(i16, Vec<ArchiveMonth>)> {
+    let mut years: Vec<(i16, Vec<ArchiveMonth>)> = Vec::new();
+    for &i in &site.listed {
+        let date = site.pages[i].date.date();
+        let (year, month) = (date.year(), date.month());
+        if years.last().is_none_or(|(y, _)| *y != year) {
+            years.push((year, Vec::new()));
+        }
+        let months = &mut years.last_mut().expect("pushed above").1;
+        if months.last().is_none_or(|(m, _)| *m != month) {
+            months.push((month, Vec::new()));
+        }
+        months.last_mut().expect("pushed above").1.push(i);
+    }
+    years
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -585,25 +606,4 @@ mod tests {
         assert_eq!(related[2], vec![0, 1, 3]);
         assert_eq!(related[0], vec![1]);
     }
-}
-
-/// One month of the archive: month number (1–12) and its listed pages, newest first.
-pub type ArchiveMonth = (i8, Vec<usize>);
-
-/// Listed pages grouped by year and month (in the site's time zone), newest first.
-pub fn archive(site: &Site) -> Vec<(i16, Vec<ArchiveMonth>)> {
-    let mut years: Vec<(i16, Vec<ArchiveMonth>)> = Vec::new();
-    for &i in &site.listed {
-        let date = site.pages[i].date.date();
-        let (year, month) = (date.year(), date.month());
-        if years.last().is_none_or(|(y, _)| *y != year) {
-            years.push((year, Vec::new()));
-        }
-        let months = &mut years.last_mut().expect("pushed above").1;
-        if months.last().is_none_or(|(m, _)| *m != month) {
-            months.push((month, Vec::new()));
-        }
-        months.last_mut().expect("pushed above").1.push(i);
-    }
-    years
 }
