@@ -18,6 +18,7 @@ pub struct BuildCache {
     pub parsed: ParseCache,
     pub outputs: crate::output::History,
     pub rendered: crate::render::RenderCache,
+    pub templates: crate::templates::TemplateCache,
 }
 
 /// What identifies one version of a file on disk without reading it.

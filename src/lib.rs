@@ -96,6 +96,8 @@ fn resident_kib() -> u64 {
 pub struct Prepared {
     pub site: site::Site,
     pub templates: templates::Templates,
+    /// What the templates were compiled from (see `TemplateCache::key`).
+    templates_key: u64,
     pub theme: theme::ThemeFiles,
     pub warnings: Vec<Diagnostic>,
 }
@@ -134,13 +136,20 @@ pub fn prepare(config: &Config) -> Result<Prepared> {
 
 /// `prepare`, reusing what `cache` parsed in an earlier build for files that did not change.
 pub fn prepare_with(config: &Config, cache: &mut cache::ParseCache) -> Result<Prepared> {
-    prepare_timed(config, cache, &mut Timings::default())
+    prepare_timed(
+        config,
+        cache,
+        &mut templates::TemplateCache::default(),
+        &mut Timings::default(),
+    )
 }
 
-/// `prepare_with`, marking its stages in `timings`.
+/// `prepare_with`, taking the compiled templates from `kept` when the theme and configuration
+/// did not change, and marking its stages in `timings`.
 fn prepare_timed(
     config: &Config,
     cache: &mut cache::ParseCache,
+    kept: &mut templates::TemplateCache,
     timings: &mut Timings,
 ) -> Result<Prepared> {
     cache.check_config(config);
@@ -161,8 +170,14 @@ fn prepare_timed(
     let editions = keep_parsed(&mut problems, parsed_editions);
     let theme = keep_diagnostics(&mut problems, theme_files)?;
     let tag_aliases = keep_diagnostics(&mut problems, tag_aliases::TagAliases::load(&config.root))?;
+    let templates_key = theme
+        .as_ref()
+        .map_or(0, |t| templates::TemplateCache::key(config, t));
     let templates = match &theme {
-        Some(t) => keep_diagnostics(&mut problems, templates::load(config, t))?,
+        Some(t) => keep_diagnostics(
+            &mut problems,
+            kept.take_or_load(templates_key, || templates::load(config, t)),
+        )?,
         None => None,
     };
     let site = if problems.iter().any(Diagnostic::is_error) {
@@ -186,6 +201,7 @@ fn prepare_timed(
             Ok(Prepared {
                 site,
                 templates,
+                templates_key,
                 theme,
                 warnings: problems,
             })
@@ -241,7 +257,12 @@ pub fn build_into(
     let started = Instant::now();
     let mut timings = Timings::default();
     let config = config::load(options)?;
-    let mut prepared = prepare_timed(&config, cache, &mut timings)?;
+    let mut prepared = prepare_timed(
+        &config,
+        cache,
+        &mut templates::TemplateCache::default(),
+        &mut timings,
+    )?;
     let rendered = prepared.render(sink)?;
     timings.mark("render");
     Ok(BuildReport {
@@ -269,7 +290,12 @@ pub fn build_with(options: &BuildOptions, cache: &mut cache::BuildCache) -> Resu
     let mut timings = Timings::default();
     let config = config::load(options)?;
     output::check_output_dir(&config.root, &config.output_dir)?;
-    let mut prepared = prepare_timed(&config, &mut cache.parsed, &mut timings)?;
+    let mut prepared = prepare_timed(
+        &config,
+        &mut cache.parsed,
+        &mut cache.templates,
+        &mut timings,
+    )?;
     let staging =
         output::Staging::begin_with(&config.root, &config.output_dir, &mut cache.outputs)?;
     timings.mark("prepare output");
@@ -277,9 +303,16 @@ pub fn build_with(options: &BuildOptions, cache: &mut cache::BuildCache) -> Resu
     timings.mark("render and write");
     let committed = staging.commit(&mut cache.outputs)?;
     timings.mark("remove stale, swap");
+    let Prepared {
+        templates,
+        templates_key,
+        mut warnings,
+        ..
+    } = prepared;
+    cache.templates.keep(templates_key, templates);
     if !config.base_url.contains("://") {
         // Said only after a successful build, so it never buries real errors.
-        prepared.warnings.push(
+        warnings.push(
             Diagnostic::warning(
                 std::path::Path::new(config::CONFIG_FILE),
                 "base_url is not set: feeds, the sitemap and canonical links use root-relative URLs, which feed readers and search engines do not accept",
@@ -295,7 +328,7 @@ pub fn build_with(options: &BuildOptions, cache: &mut cache::BuildCache) -> Resu
         parsed: cache.parsed.last_parsed,
         rendered: rendered.rendered,
         bytes: committed.bytes,
-        warnings: prepared.warnings,
+        warnings,
         elapsed: started.elapsed(),
     })
 }

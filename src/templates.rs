@@ -38,6 +38,43 @@ pub struct Templates {
     pub i18n: Arc<Catalog>,
 }
 
+/// The compiled templates of the last build, kept by a long-running process (watch,
+/// serve): compiling the theme is about a tenth of a rebuild after one edit, and most
+/// rebuilds change no template.
+#[derive(Default)]
+pub struct TemplateCache(Option<(u64, Templates)>);
+
+impl TemplateCache {
+    /// The fingerprint of what `load` compiles from: the theme's files and the configuration.
+    pub fn key(config: &Config, theme: &ThemeFiles) -> u64 {
+        // `now` changes on every build and no template function reads it.
+        let timeless = Config {
+            now: jiff::Timestamp::UNIX_EPOCH,
+            ..config.clone()
+        };
+        crate::render::fingerprint::Fingerprint::new(crate::theme::fingerprint(theme), "")
+            .add(crate::render::fingerprint::of_debug(&timeless))
+            .finish()
+    }
+
+    /// The kept templates when they were compiled from what `key` says, else `load`'s.
+    pub fn take_or_load(
+        &mut self,
+        key: u64,
+        load: impl FnOnce() -> Result<Templates>,
+    ) -> Result<Templates> {
+        match self.0.take() {
+            Some((kept, templates)) if kept == key => Ok(templates),
+            _ => load(),
+        }
+    }
+
+    /// Keeps `templates`, compiled from what `key` says, for the next build.
+    pub fn keep(&mut self, key: u64, templates: Templates) {
+        self.0 = Some((key, templates));
+    }
+}
+
 impl Templates {
     pub fn contains(&self, name: &str) -> bool {
         self.files.contains_key(name)
