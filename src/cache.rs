@@ -97,6 +97,9 @@ struct Entry<T> {
     parsed: Parsed<T>,
 }
 
+/// The parsed articles and editions of a site, in path order.
+pub type ParsedContent = (Vec<Parsed<Page>>, Vec<Parsed<Edition>>);
+
 /// Parse results by source path, valid for one configuration.
 #[derive(Default)]
 pub struct ParseCache {
@@ -162,7 +165,7 @@ impl ParseCache {
         config: &Config,
         parse_article: impl Fn(&ArticleFile, &[u8]) -> Parsed<Page> + Sync,
         parse_edition: impl Fn(&ArticleFile, &[u8]) -> Parsed<Edition> + Sync,
-    ) -> Result<(Vec<Parsed<Page>>, Vec<Parsed<Edition>>)> {
+    ) -> Result<ParsedContent> {
         let known = match self.told {
             true => self.changes.take(),
             false => None,
