@@ -1,9 +1,11 @@
-//! Benchmark for incremental rebuilds (bench/watch_latency.sh runs it): builds a site once
+//! Benchmark for incremental rebuilds (bench/watch_latency.sh measures the real `watch`
+//! end to end; this measures the build alone): builds a site once
 //! the way `watch` does, then appends a sentence to one article at a time and rebuilds,
 //! printing each rebuild's stage timings and the median.
 //!
-//! Usage: cargo run --release --example rebuild_latency -- SITE [EDITS]
-//! SITE is changed (articles get a sentence appended): pass a copy.
+//! Usage: cargo run --release --example rebuild_latency -- SITE [EDITS] [--rescan]
+//! SITE is changed (articles get a sentence appended): pass a copy. Each rebuild is told the
+//! edited path, as `watch` tells it; `--rescan` tells it nothing, so it walks and stats all.
 
 use std::time::Duration;
 
@@ -11,7 +13,9 @@ use briefing::BuildOptions;
 use briefing::cache::BuildCache;
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
+    let mut args: Vec<String> = std::env::args().collect();
+    let rescan = args.iter().any(|a| a == "--rescan");
+    args.retain(|a| a != "--rescan");
     let (root, edits) = match args.as_slice() {
         [_, root] => (root.clone(), 9),
         [_, root, n] => (root.clone(), n.parse().expect("EDITS is a number")),
@@ -47,6 +51,10 @@ fn main() {
         let mut text = std::fs::read_to_string(article).expect("read article");
         text.push_str(&format!("\nAppended sentence {i}.\n"));
         std::fs::write(article, text).expect("write article");
+        // As `watch` does: the parse cache is told which path changed, so it neither walks
+        // content/ nor stats the other files (with --rescan: unknown, so it does both).
+        let changed = (!rescan).then_some([article.as_path()]);
+        cache.parsed.note_changes(changed);
         let report = briefing::build_with(&options, &mut cache).expect("rebuild");
         let stages: Vec<String> = report
             .timings

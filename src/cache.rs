@@ -2,12 +2,14 @@
 //! and bundle assets are unchanged is neither read nor parsed again. Watch mode keeps one;
 //! a plain build starts with an empty one, which is the same as no cache.
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::config::Config;
+use crate::content::discover::{Found, Recheck};
 use crate::content::{ArticleFile, Edition, Page};
 use crate::error::{Diagnostic, Error, Result};
 
@@ -97,6 +99,9 @@ struct Entry<T> {
     parsed: Parsed<T>,
 }
 
+/// The parsed articles and editions of a site, in path order.
+pub type ParsedContent = (Vec<Parsed<Page>>, Vec<Parsed<Edition>>);
+
 /// Parse results by source path, valid for one configuration.
 #[derive(Default)]
 pub struct ParseCache {
@@ -104,6 +109,13 @@ pub struct ParseCache {
     fingerprint: String,
     articles: HashMap<PathBuf, Entry<Page>>,
     editions: HashMap<PathBuf, Entry<Edition>>,
+    /// What the last successful build's scan of the content folders found.
+    found: Option<Found>,
+    /// The paths changed since the last successful build, if the caller said (`None`:
+    /// unknown, so the next build scans and stats everything).
+    changes: Option<BTreeSet<PathBuf>>,
+    /// Whether the caller has said anything since the last build.
+    told: bool,
     /// Files read and parsed in the last build (the rest came from the cache).
     pub last_parsed: usize,
 }
@@ -127,42 +139,85 @@ impl ParseCache {
         }
     }
 
-    pub fn articles(
-        &mut self,
-        files: &[ArticleFile],
-        parse: impl Fn(&ArticleFile, &[u8]) -> Parsed<Page> + Sync,
-    ) -> Result<Vec<Parsed<Page>>> {
-        let (results, parsed) = refresh(&mut self.articles, files, parse)?;
-        self.last_parsed = parsed;
-        Ok(results)
+    /// Tells the cache what changed on disk since the last build: `Some(paths)` (absolute;
+    /// a folder stands for everything in it, a rename gives both names) lets the next build
+    /// look only at those paths instead of walking and stat-ing every content file; `None`
+    /// means unknown. Without a word from the caller, every build scans everything.
+    pub fn note_changes<'a>(&mut self, changed: Option<impl IntoIterator<Item = &'a Path>>) {
+        let fresh = !self.told;
+        self.told = true;
+        match (changed, &mut self.changes) {
+            (Some(paths), Some(known)) => {
+                if fresh {
+                    known.clear();
+                }
+                known.extend(paths.into_iter().map(Path::to_path_buf));
+            }
+            (None, _) => self.changes = None,
+            // Unknown already (never built, a failed build, or a `None` this round): stays so.
+            (Some(_), None) => {}
+        }
     }
 
-    pub fn editions(
+    /// Finds the site's articles and editions and parses those that changed, reusing earlier
+    /// parses for the rest. What the caller noted decides how much is looked at; any error
+    /// leaves the next build to scan everything.
+    pub fn content(
         &mut self,
-        files: &[ArticleFile],
-        parse: impl Fn(&ArticleFile, &[u8]) -> Parsed<Edition> + Sync,
-    ) -> Result<Vec<Parsed<Edition>>> {
-        let (results, parsed) = refresh(&mut self.editions, files, parse)?;
-        self.last_parsed += parsed;
-        Ok(results)
+        config: &Config,
+        parse_article: impl Fn(&ArticleFile, &[u8]) -> Parsed<Page> + Sync,
+        parse_edition: impl Fn(&ArticleFile, &[u8]) -> Parsed<Edition> + Sync,
+    ) -> Result<ParsedContent> {
+        let known = match self.told {
+            true => self.changes.take(),
+            false => None,
+        };
+        self.told = false;
+        self.changes = None;
+        let root = &config.root;
+        let (found, article_check, edition_check, (articles, editions)) =
+            match (self.found.take(), known) {
+                (Some(mut found), Some(changed)) => {
+                    let (a, e, files) = found.update(root, &changed)?;
+                    (found, a, e, files)
+                }
+                _ => {
+                    let (found, files) = Found::scan(root, &config.content_dir)?;
+                    (found, Recheck::All, Recheck::All, files)
+                }
+            };
+        let (articles, parsed) =
+            refresh(&mut self.articles, &articles, &article_check, parse_article)?;
+        let (editions, parsed_editions) =
+            refresh(&mut self.editions, &editions, &edition_check, parse_edition)?;
+        self.last_parsed = parsed + parsed_editions;
+        self.found = Some(found);
+        self.changes = Some(BTreeSet::new());
+        Ok((articles, editions))
     }
 }
 
 /// Parses the files whose stamp changed (in parallel), reuses the rest, forgets deleted ones.
+/// Only files `check` includes are stat'ed; the others are taken as the last build saw them.
 fn refresh<T: Send + Sync>(
     entries: &mut HashMap<PathBuf, Entry<T>>,
     files: &[ArticleFile],
+    check: &Recheck,
     parse: impl Fn(&ArticleFile, &[u8]) -> Parsed<T> + Sync,
 ) -> Result<(Vec<Parsed<T>>, usize)> {
     use rayon::prelude::*;
     // A cached file is only stat'ed; the others are read (and stamped) once.
-    let fresh: Vec<(Stamp, Option<Parsed<T>>)> = files
+    let fresh: Vec<Option<(Stamp, Parsed<T>)>> = files
         .par_iter()
         .map(|file| {
-            if let Some(e) = entries.get(&file.path) {
-                let stamp = Stamp::of(&file.path)?;
-                if e.stamp == stamp && e.file == *file {
-                    return Ok((stamp, None));
+            if let Some(e) = entries.get(&file.path)
+                && e.file == *file
+            {
+                if !check.includes(&file.path) {
+                    return Ok(None);
+                }
+                if e.stamp == Stamp::of(&file.path)? {
+                    return Ok(None);
                 }
             }
             let (bytes, stamp) = read_stamped(&file.path)?;
@@ -170,27 +225,32 @@ fn refresh<T: Send + Sync>(
                 Some(bytes) => parse(file, &bytes),
                 None => Err(vec![too_large(file, stamp.len)]),
             };
-            Ok((stamp, Some(parsed)))
+            Ok(Some((stamp, parsed)))
         })
         .collect::<Result<_>>()?;
-    let parsed = fresh.iter().filter(|(_, f)| f.is_some()).count();
-    let mut next = HashMap::with_capacity_and_hasher(files.len(), Default::default());
+    let mut parsed = 0;
     let mut results = Vec::with_capacity(files.len());
-    for (file, (stamp, fresh)) in files.iter().zip(fresh) {
-        let parsed = match fresh {
-            Some(p) => p,
-            None => entries.remove(&file.path).expect("checked above").parsed,
-        };
-        results.push(parsed.clone());
-        next.insert(
-            file.path.clone(),
-            Entry {
-                stamp,
-                file: file.clone(),
-                parsed,
-            },
-        );
+    for (file, fresh) in files.iter().zip(fresh) {
+        match fresh {
+            Some((stamp, p)) => {
+                parsed += 1;
+                results.push(p.clone());
+                entries.insert(
+                    file.path.clone(),
+                    Entry {
+                        stamp,
+                        file: file.clone(),
+                        parsed: p,
+                    },
+                );
+            }
+            None => results.push(entries[&file.path].parsed.clone()),
+        }
     }
-    *entries = next;
+    // Every file now has an entry; more entries than files means some were deleted.
+    if entries.len() > files.len() {
+        let present: HashSet<&Path> = files.iter().map(|f| f.path.as_path()).collect();
+        entries.retain(|path, _| present.contains(path.as_path()));
+    }
     Ok((results, parsed))
 }

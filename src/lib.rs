@@ -154,16 +154,11 @@ fn prepare_timed(
 ) -> Result<Prepared> {
     cache.check_config(config);
     let theme_files = theme::load(config);
-    let articles = content::discover_articles(&config.root, &config.content_dir.join("articles"))?;
-    let edition_files =
-        content::discover_editions(&config.root, &config.content_dir.join("editions"))?;
-
-    let parsed_articles = cache.articles(&articles, |file, bytes| {
-        content::parse_article(file, bytes, config).map(|(p, w)| (Arc::new(p), w))
-    })?;
-    let parsed_editions = cache.editions(&edition_files, |file, bytes| {
-        content::parse_edition(file, bytes, config).map(|(e, w)| (Arc::new(e), w))
-    })?;
+    let (parsed_articles, parsed_editions) = cache.content(
+        config,
+        |file, bytes| content::parse_article(file, bytes, config).map(|(p, w)| (Arc::new(p), w)),
+        |file, bytes| content::parse_edition(file, bytes, config).map(|(e, w)| (Arc::new(e), w)),
+    )?;
     timings.mark("find and parse content");
     let mut problems: Vec<Diagnostic> = Vec::new();
     let pages = keep_parsed(&mut problems, parsed_articles);

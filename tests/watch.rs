@@ -195,3 +195,81 @@ fn a_file_changing_while_it_is_read_ends_with_its_last_save() {
     });
     assert_eq!(watching.interrupt().code(), Some(0));
 }
+
+/// Watch tells the build which paths changed, so it does not walk content/: a bundle folder
+/// moved in with its index.md and assets, a folder deleted, a file moved out of a bundle and a
+/// save by rename over the original must all still be seen, each the way a clean build sees it.
+#[test]
+fn folders_moved_in_and_deleted_and_renamed_saves_are_seen() {
+    let site = fixture("basic");
+    let root = site.path();
+    let output = root.join("output");
+    let articles = root.join("content/articles");
+    let watching = watch(root);
+
+    // A bundle folder made elsewhere and moved in whole.
+    let outside = tempfile::tempdir_in(root).unwrap();
+    let made = outside.path().join("moved-in");
+    std::fs::create_dir_all(made.join("img")).unwrap();
+    std::fs::write(
+        made.join("index.md"),
+        "---\ntitle: Moved in bundle\ndate: 2023-10-02\ntags: [Moving]\n---\n\nBody of the bundle.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        made.join("img/pic.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
+    std::fs::rename(&made, articles.join("moved-in")).unwrap();
+    watching.wait_until("the moved-in bundle is built", || {
+        std::fs::read_to_string(output.join("articles/moved-in/index.html"))
+            .is_ok_and(|html| html.contains("Moved in bundle"))
+            && output.join("articles/moved-in/img/pic.svg").is_file()
+    });
+
+    // A file added to it after it moved in is seen too (the folder is watched now).
+    std::fs::write(articles.join("moved-in/notes.txt"), "notes").unwrap();
+    watching.wait_until("the new asset is copied", || {
+        output.join("articles/moved-in/notes.txt").is_file()
+    });
+
+    // The folder deleted: its page and assets go.
+    std::fs::remove_dir_all(articles.join("moved-in")).unwrap();
+    watching.wait_until("the deleted bundle is gone", || {
+        !output.join("articles/moved-in").exists()
+    });
+
+    // The bundled trip moved out of content/ and back under another name.
+    std::fs::rename(articles.join("trip"), outside.path().join("trip")).unwrap();
+    watching.wait_until("the moved-out bundle is gone", || {
+        !output.join("articles/trip").exists()
+    });
+    std::fs::rename(outside.path().join("trip"), articles.join("journey")).unwrap();
+    watching.wait_until("the bundle is back under its new name", || {
+        output.join("articles/journey/index.html").is_file()
+    });
+
+    // A save through a temp file renamed over the original.
+    let article = articles.join("older-english.md");
+    let text = read(&article);
+    let tmp = articles.join("older-english.md.tmp");
+    std::fs::write(
+        &tmp,
+        text.replace("Older English briefing", "Saved by rename"),
+    )
+    .unwrap();
+    std::fs::rename(&tmp, &article).unwrap();
+    let page = output.join("articles/older-english/index.html");
+    watching.wait_until("the renamed save is built", || {
+        read(&page).contains("Saved by rename")
+    });
+    assert_eq!(watching.interrupt().code(), Some(0));
+
+    // What watch left equals a clean build of the same tree.
+    let watched = common::read_tree(&output);
+    std::fs::remove_dir_all(&output).unwrap();
+    drop(outside);
+    common::build(root, &[]);
+    assert_eq!(common::read_tree(&output), watched);
+}

@@ -3,11 +3,10 @@
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
-use std::time::Duration;
 
 use briefing::build_with;
 use briefing::cache::BuildCache;
-use briefing::dev::watch::{Event, Message, watch};
+use briefing::dev::watch::{Debounce, Event, Message, watch};
 
 use super::SiteArgs;
 
@@ -17,8 +16,8 @@ pub struct WatchArgs {
     site: SiteArgs,
 }
 
-/// How long the watcher waits for a burst of changes to settle before rebuilding.
-pub const DEBOUNCE: Duration = Duration::from_millis(100);
+/// How long the watcher waits for changes to settle before rebuilding.
+pub const DEBOUNCE: Debounce = Debounce::DEFAULT;
 
 pub fn run(args: WatchArgs) -> ExitCode {
     let options = args.site.options();

@@ -1,7 +1,10 @@
 //! Finding article files under `content/articles/`, skipping hidden and editor temp files.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
 use std::path::{Path, PathBuf};
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use walkdir::WalkDir;
 
@@ -106,30 +109,61 @@ fn check_folder(root: &Path, dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// How an entry a walk found is read: a file, or a symbolic link (checked on every build,
+/// since what it points at can change without an event on the link).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    File,
+    Link,
+}
+
+/// The files a walk of one folder found, by path. A `BTreeMap` orders paths component by
+/// component, which is the order of a walk that sorts each folder's entries by name.
+type Entries = BTreeMap<PathBuf, Kind>;
+
+/// Walks `start` (`content/articles/` or a folder below it), adding every file and link.
+fn walk_articles(start: &Path, into: &mut Entries) -> Result<()> {
+    let walker = WalkDir::new(start)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(start).to_path_buf();
+            Error::io(&path, e.into())
+        })?;
+        if entry.file_type().is_file() {
+            into.insert(entry.into_path(), Kind::File);
+        } else if entry.path_is_symlink() {
+            into.insert(entry.into_path(), Kind::Link);
+        }
+    }
+    Ok(())
+}
+
 /// Lists every article under `articles_dir`, sorted by path so builds are deterministic.
 pub fn discover_articles(root: &Path, articles_dir: &Path) -> Result<Vec<ArticleFile>> {
     if !articles_dir.is_dir() {
         return Ok(Vec::new());
     }
     check_folder(root, articles_dir)?;
-    let mut files = Vec::new();
+    let mut entries = Entries::new();
+    walk_articles(articles_dir, &mut entries)?;
+    articles_from(root, articles_dir, &entries)
+}
+
+/// The articles among the files a walk of `articles_dir` found (in path order): links are
+/// checked, bundle folders gather their assets.
+fn articles_from(root: &Path, articles_dir: &Path, entries: &Entries) -> Result<Vec<ArticleFile>> {
+    let mut files: Vec<&Path> = Vec::with_capacity(entries.len());
     let mut refused = Vec::new();
-    let walker = WalkDir::new(articles_dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(articles_dir).to_path_buf();
-            Error::io(&path, e.into())
-        })?;
-        if entry.file_type().is_file() {
-            files.push(entry.into_path());
-        } else if entry.path_is_symlink() {
-            match check_link(root, entry.path()) {
-                Ok(()) => files.push(entry.into_path()),
+    for (path, kind) in entries {
+        match kind {
+            Kind::File => files.push(path),
+            Kind::Link => match check_link(root, path) {
+                Ok(()) => files.push(path),
                 Err(d) => refused.push(d),
-            }
+            },
         }
     }
     if !refused.is_empty() {
@@ -137,47 +171,53 @@ pub fn discover_articles(root: &Path, articles_dir: &Path) -> Result<Vec<Article
     }
 
     // A folder holding `index.md` (below articles/ itself) is a bundle: its other files are assets.
-    let bundle_dirs: HashSet<PathBuf> = files
+    let bundle_dirs: HashSet<&Path> = files
         .iter()
         .filter(|p| p.file_name().is_some_and(|n| n == "index.md"))
         .filter_map(|p| p.parent())
         .filter(|dir| *dir != articles_dir)
-        .map(Path::to_path_buf)
         .collect();
     // The nearest enclosing bundle folder, found by walking up (no scan over all bundles).
     let bundle_of = |path: &Path| {
         path.ancestors()
             .skip(1)
             .take_while(|dir| *dir != articles_dir)
-            .find_map(|dir| bundle_dirs.get(dir))
+            .find_map(|dir| bundle_dirs.get(dir).copied())
     };
 
     let mut articles: Vec<ArticleFile> = Vec::new();
-    let mut assets: Vec<(PathBuf, PathBuf, PathBuf)> = Vec::new();
+    let mut assets: Vec<(&Path, &Path, PathBuf)> = Vec::new();
     for path in files {
         let is_index = path.file_name().is_some_and(|n| n == "index.md");
-        match bundle_of(&path) {
+        match bundle_of(path) {
             _ if is_index && path.parent().is_some_and(|d| bundle_dirs.contains(d)) => {
                 let dir = path.parent().and_then(Path::file_name);
-                articles.push(article(root, &path, dir))
+                articles.push(article(root, path, dir))
             }
             Some(dir) => {
-                let rel = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
-                assets.push((dir.clone(), path, rel));
+                let rel = path.strip_prefix(dir).unwrap_or(path).to_path_buf();
+                assets.push((dir, path, rel));
             }
             None if path.extension().is_some_and(|e| e == "md") => {
-                articles.push(article(root, &path, path.file_stem()))
+                articles.push(article(root, path, path.file_stem()))
             }
             None => {}
         }
     }
-    let index_of_bundle: HashMap<PathBuf, usize> = articles
-        .iter()
-        .enumerate()
-        .filter_map(|(i, a)| Some((a.path.parent()?.to_path_buf(), i)))
-        .collect();
-    for (dir, path, rel) in assets {
-        if let Some(&i) = index_of_bundle.get(&dir) {
+    if !assets.is_empty() {
+        let index_of_bundle: HashMap<&Path, usize> = articles
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.path.file_name().is_some_and(|n| n == "index.md"))
+            .filter_map(|(i, a)| Some((a.path.parent()?, i)))
+            .collect();
+        let mut found: Vec<(usize, PathBuf, PathBuf)> = Vec::with_capacity(assets.len());
+        for (dir, path, rel) in assets {
+            if let Some(&i) = index_of_bundle.get(dir) {
+                found.push((i, path.to_path_buf(), rel));
+            }
+        }
+        for (i, path, rel) in found {
             articles[i].assets.push((path, rel));
         }
     }
@@ -186,37 +226,329 @@ pub fn discover_articles(root: &Path, articles_dir: &Path) -> Result<Vec<Article
 
 /// Lists `content/editions/*.md` (one edition per file), sorted by path.
 pub fn discover_editions(root: &Path, editions_dir: &Path) -> Result<Vec<ArticleFile>> {
-    let mut found = Vec::new();
     if !editions_dir.is_dir() {
-        return Ok(found);
+        return Ok(Vec::new());
     }
     check_folder(root, editions_dir)?;
-    let mut refused = Vec::new();
+    let mut entries = Entries::new();
+    scan_editions(editions_dir, &mut entries)?;
+    editions_from(root, &entries)
+}
+
+/// Whether `name` can be an edition file's name.
+fn edition_name(name: &str) -> bool {
+    name.ends_with(".md") && !is_ignored_name(name)
+}
+
+/// Reads the editions folder: its `.md` files and links (not its folders).
+fn scan_editions(editions_dir: &Path, into: &mut Entries) -> Result<()> {
     for entry in std::fs::read_dir(editions_dir).map_err(|e| Error::io(editions_dir, e))? {
-        let path = entry.map_err(|e| Error::io(editions_dir, e))?.path();
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if !name.ends_with(".md") || is_ignored_name(&name) {
+        let entry = entry.map_err(|e| Error::io(editions_dir, e))?;
+        if !edition_name(&entry.file_name().to_string_lossy()) {
             continue;
         }
-        if path.is_symlink()
-            && let Err(d) = check_link(root, &path)
-        {
-            refused.push(d);
-            continue;
+        let path = entry.path();
+        let kind = match entry.file_type() {
+            Ok(t) => kind_of(t),
+            // Unknown type: decided by following the path, as a scan would.
+            Err(_) => std::fs::symlink_metadata(&path)
+                .ok()
+                .and_then(|m| kind_of(m.file_type())),
+        };
+        if let Some(kind) = kind {
+            into.insert(path, kind);
         }
-        if path.is_file() {
-            found.push(article(root, &path, path.file_stem()));
+    }
+    Ok(())
+}
+
+fn kind_of(t: std::fs::FileType) -> Option<Kind> {
+    if t.is_symlink() {
+        Some(Kind::Link)
+    } else if t.is_file() {
+        Some(Kind::File)
+    } else {
+        None
+    }
+}
+
+/// The editions among the files a scan of the editions folder found.
+fn editions_from(root: &Path, entries: &Entries) -> Result<Vec<ArticleFile>> {
+    let mut found = Vec::with_capacity(entries.len());
+    let mut refused = Vec::new();
+    for (path, kind) in entries {
+        if *kind == Kind::Link {
+            if let Err(d) = check_link(root, path) {
+                refused.push(d);
+                continue;
+            }
+            if !path.is_file() {
+                continue;
+            }
         }
+        found.push(article(root, path, path.file_stem()));
     }
     if !refused.is_empty() {
         refused.sort_by(|a, b| a.path.cmp(&b.path));
         return Err(Error::Diagnostics(refused));
     }
-    found.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(found)
+}
+
+/// True if `dir` or a folder between `root` and it is a symbolic link: its files' events may
+/// arrive under another path, so only a full scan is trusted.
+fn linked(root: &Path, dir: &Path) -> bool {
+    let mut at = root.to_path_buf();
+    for part in dir.strip_prefix(root).unwrap_or(dir).components() {
+        at.push(part);
+        if at.is_symlink() {
+            return true;
+        }
+    }
+    false
+}
+
+/// The entries at `path` and under it (they sort together, right after `path`).
+fn entries_under(entries: &Entries, path: &Path) -> Vec<(PathBuf, Kind)> {
+    entries
+        .range::<Path, _>((Bound::Included(path), Bound::Unbounded))
+        .take_while(|(k, _)| k.starts_with(path))
+        .map(|(k, kind)| (k.clone(), *kind))
+        .collect()
+}
+
+/// Which files a build must look at again (stat, and read if their stamp changed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recheck {
+    /// Every file: nothing is known of what changed.
+    All,
+    /// Only these (absolute paths); every other file is as the last build saw it.
+    Only(HashSet<PathBuf>),
+}
+
+impl Recheck {
+    pub fn includes(&self, path: &Path) -> bool {
+        match self {
+            Recheck::All => true,
+            Recheck::Only(paths) => paths.contains(path),
+        }
+    }
+}
+
+/// What the last scan of `content/articles/` and `content/editions/` found, kept between
+/// builds so that a caller who knows which paths changed (the watcher) saves the walk:
+/// `update` looks only at those paths, and gives the same files a full scan would.
+#[derive(Debug, Clone)]
+pub struct Found {
+    articles_dir: PathBuf,
+    editions_dir: PathBuf,
+    articles: Option<Entries>,
+    editions: Option<Entries>,
+    /// The articles derived from `articles`, while its paths are unchanged and it holds no links.
+    article_files: Option<Vec<ArticleFile>>,
+}
+
+/// The article and edition files of a site, in path order.
+pub type Files = (Vec<ArticleFile>, Vec<ArticleFile>);
+
+impl Found {
+    /// Scans both folders whole.
+    pub fn scan(root: &Path, content_dir: &Path) -> Result<(Found, Files)> {
+        let mut found = Found {
+            articles_dir: content_dir.join("articles"),
+            editions_dir: content_dir.join("editions"),
+            articles: None,
+            editions: None,
+            article_files: None,
+        };
+        found.rescan_articles(root)?;
+        found.rescan_editions(root)?;
+        let files = found.files(root)?;
+        Ok((found, files))
+    }
+
+    fn rescan_articles(&mut self, root: &Path) -> Result<()> {
+        self.article_files = None;
+        self.articles = None;
+        if self.articles_dir.is_dir() {
+            check_folder(root, &self.articles_dir)?;
+            let mut entries = Entries::new();
+            walk_articles(&self.articles_dir, &mut entries)?;
+            self.articles = Some(entries);
+        }
+        Ok(())
+    }
+
+    fn rescan_editions(&mut self, root: &Path) -> Result<()> {
+        self.editions = None;
+        if self.editions_dir.is_dir() {
+            check_folder(root, &self.editions_dir)?;
+            let mut entries = Entries::new();
+            scan_editions(&self.editions_dir, &mut entries)?;
+            self.editions = Some(entries);
+        }
+        Ok(())
+    }
+
+    /// Brings the scan up to date with `changed`, the absolute paths created, modified,
+    /// deleted or renamed (both names) since it was made; a path that is a folder stands for
+    /// everything under it. Returns the files to look at again, for articles and editions.
+    /// A change to a folder above (`content/`, the root) rescans that folder whole.
+    pub fn update(
+        &mut self,
+        root: &Path,
+        changed: &BTreeSet<PathBuf>,
+    ) -> Result<(Recheck, Recheck, Files)> {
+        let articles = self.update_articles(root, changed)?;
+        let editions = self.update_editions(root, changed)?;
+        let files = self.files(root)?;
+        Ok((articles, editions, files))
+    }
+
+    fn update_articles(&mut self, root: &Path, changed: &BTreeSet<PathBuf>) -> Result<Recheck> {
+        let dir = self.articles_dir.clone();
+        if linked(root, &dir) {
+            self.rescan_articles(root)?;
+            return Ok(Recheck::All);
+        }
+        let touched = changed.iter().any(|p| p.starts_with(&dir));
+        if !touched {
+            if self.articles.is_none() == dir.is_dir() {
+                // Appeared or vanished without an event for it: no trust in the rest.
+                self.rescan_articles(root)?;
+                return Ok(Recheck::All);
+            }
+            return Ok(Recheck::Only(HashSet::default()));
+        }
+        if changed.iter().any(|p| dir.starts_with(p)) || self.articles.is_none() || !dir.is_dir() {
+            self.rescan_articles(root)?;
+            return Ok(Recheck::All);
+        }
+        check_folder(root, &dir)?;
+        let entries = self.articles.as_mut().expect("checked above");
+        let mut keys_changed = false;
+        let mut recheck = HashSet::default();
+        // Sorted, so a folder comes before the paths inside it, which its walk covers.
+        let mut covered: Option<&Path> = None;
+        for path in changed {
+            let Ok(rel) = path.strip_prefix(&dir) else {
+                continue;
+            };
+            if covered.is_some_and(|c| path.starts_with(c))
+                || rel
+                    .components()
+                    .any(|c| is_ignored_name(&c.as_os_str().to_string_lossy()))
+            {
+                continue;
+            }
+            // Forget what was at this path (and under it, for a folder) ...
+            let before = entries_under(entries, path);
+            for (k, _) in &before {
+                entries.remove(k);
+            }
+            // ... and look again, if a walk from the articles folder would reach it.
+            let reachable = path
+                .ancestors()
+                .skip(1)
+                .take_while(|a| *a != dir)
+                .all(|a| std::fs::symlink_metadata(a).is_ok_and(|m| m.is_dir()));
+            if reachable {
+                match std::fs::symlink_metadata(path) {
+                    Ok(m) if m.is_dir() => {
+                        walk_articles(path, entries)?;
+                        covered = Some(path);
+                    }
+                    Ok(m) => {
+                        if let Some(kind) = kind_of(m.file_type()) {
+                            entries.insert(path.clone(), kind);
+                        }
+                    }
+                    Err(_) => {}
+                }
+            }
+            let after = entries_under(entries, path);
+            keys_changed |= before != after;
+            recheck.extend(after.into_iter().map(|(k, _)| k));
+        }
+        // Links are looked at again on every build: their targets change unseen.
+        recheck.extend(
+            entries
+                .iter()
+                .filter(|(_, k)| **k == Kind::Link)
+                .map(|(p, _)| p.clone()),
+        );
+        if keys_changed {
+            self.article_files = None;
+        }
+        Ok(Recheck::Only(recheck))
+    }
+
+    fn update_editions(&mut self, root: &Path, changed: &BTreeSet<PathBuf>) -> Result<Recheck> {
+        let dir = self.editions_dir.clone();
+        if linked(root, &dir) {
+            self.rescan_editions(root)?;
+            return Ok(Recheck::All);
+        }
+        let touched = changed.iter().any(|p| p.starts_with(&dir));
+        if !touched {
+            if self.editions.is_none() == dir.is_dir() {
+                self.rescan_editions(root)?;
+                return Ok(Recheck::All);
+            }
+            return Ok(Recheck::Only(HashSet::default()));
+        }
+        if changed.iter().any(|p| dir.starts_with(p)) || self.editions.is_none() || !dir.is_dir() {
+            self.rescan_editions(root)?;
+            return Ok(Recheck::All);
+        }
+        check_folder(root, &dir)?;
+        let entries = self.editions.as_mut().expect("checked above");
+        let mut recheck = HashSet::default();
+        for path in changed {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default();
+            if path.parent() != Some(dir.as_path()) || !edition_name(&name) {
+                continue;
+            }
+            entries.remove(path);
+            if let Some(kind) = std::fs::symlink_metadata(path)
+                .ok()
+                .and_then(|m| kind_of(m.file_type()))
+            {
+                entries.insert(path.clone(), kind);
+            }
+            recheck.insert(path.clone());
+        }
+        recheck.extend(
+            entries
+                .iter()
+                .filter(|(_, k)| **k == Kind::Link)
+                .map(|(p, _)| p.clone()),
+        );
+        Ok(Recheck::Only(recheck))
+    }
+
+    /// The article and edition files, as `discover_articles` and `discover_editions` give them.
+    fn files(&mut self, root: &Path) -> Result<Files> {
+        let articles = match (&self.articles, &self.article_files) {
+            (None, _) => Vec::new(),
+            (Some(_), Some(files)) => files.clone(),
+            (Some(entries), None) => {
+                let files = articles_from(root, &self.articles_dir, entries)?;
+                if !entries.values().any(|k| *k == Kind::Link) {
+                    self.article_files = Some(files.clone());
+                }
+                files
+            }
+        };
+        let editions = match &self.editions {
+            None => Vec::new(),
+            Some(entries) => editions_from(root, entries)?,
+        };
+        Ok((articles, editions))
+    }
 }
 
 fn article(root: &Path, path: &Path, stem: Option<&std::ffi::OsStr>) -> ArticleFile {
@@ -302,5 +634,224 @@ mod tests {
             trip.display,
             PathBuf::from("content/articles/trip/index.md")
         );
+    }
+    /// One change to a content tree, as a person or a `git checkout` makes it.
+    #[derive(Debug, Clone)]
+    enum Op {
+        Write(usize, usize),
+        Remove(usize, usize),
+        RemoveDir(usize),
+        MoveDir(usize, usize),
+        MoveFile((usize, usize), (usize, usize)),
+        Link(usize, usize, bool),
+        Edition(usize),
+        RemoveEdition(usize),
+        EditionFolder,
+        RemoveContent,
+    }
+
+    const DIRS: &[&str] = &["", "b1", "b2", "b1/sub", "b2/deep/er", ".hidden"];
+    const NAMES: &[&str] = &["a.md", "index.md", "map.svg", ".x.md.swp", "c.md"];
+    const EDITIONS: &[&str] = &["2024-01-01.md", "b.md", ".c.md", "x.txt"];
+
+    fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+        use proptest::prelude::*;
+        let d = 0..DIRS.len();
+        let n = 0..NAMES.len();
+        prop_oneof![
+            4 => (d.clone(), n.clone()).prop_map(|(d, n)| Op::Write(d, n)),
+            2 => (d.clone(), n.clone()).prop_map(|(d, n)| Op::Remove(d, n)),
+            1 => d.clone().prop_map(Op::RemoveDir),
+            2 => (d.clone(), d.clone()).prop_map(|(a, b)| Op::MoveDir(a, b)),
+            2 => ((d.clone(), n.clone()), (d.clone(), n.clone()))
+                .prop_map(|(a, b)| Op::MoveFile(a, b)),
+            1 => (d, n, any::<bool>()).prop_map(|(d, n, ok)| Op::Link(d, n, ok)),
+            2 => (0..EDITIONS.len()).prop_map(Op::Edition),
+            1 => (0..EDITIONS.len()).prop_map(Op::RemoveEdition),
+            1 => Just(Op::EditionFolder),
+            1 => Just(Op::RemoveContent),
+        ]
+    }
+
+    /// The highest folder `create_dir_all(dir)` would create (what a watcher reports), or none.
+    fn mkdirs(dir: &Path, changed: &mut BTreeSet<PathBuf>) {
+        if let Some(top) = dir.ancestors().filter(|a| !a.exists()).last() {
+            changed.insert(top.to_path_buf());
+        }
+        std::fs::create_dir_all(dir).unwrap();
+    }
+
+    /// Applies `op`; returns the paths a watcher reports, at the least (a created or removed
+    /// folder stands for its contents), and the files whose contents were written.
+    fn apply(root: &Path, op: &Op, step: usize) -> (BTreeSet<PathBuf>, Vec<PathBuf>) {
+        let articles = root.join("content/articles");
+        let editions = root.join("content/editions");
+        let mut changed = BTreeSet::new();
+        let mut written = Vec::new();
+        let file = |d: usize, n: usize| articles.join(DIRS[d]).join(NAMES[n]);
+        match *op {
+            Op::Write(d, n) => {
+                let path = file(d, n);
+                mkdirs(path.parent().unwrap(), &mut changed);
+                std::fs::write(&path, format!("step {step}")).unwrap();
+                changed.insert(path.clone());
+                written.push(path);
+            }
+            Op::Remove(d, n) => {
+                if std::fs::remove_file(file(d, n)).is_ok() {
+                    changed.insert(file(d, n));
+                }
+            }
+            Op::RemoveDir(d) => {
+                let dir = articles.join(DIRS[d]);
+                if std::fs::remove_dir_all(&dir).is_ok() {
+                    changed.insert(dir);
+                }
+            }
+            Op::MoveDir(a, b) => {
+                let (from, to) = (articles.join(DIRS[a]), articles.join(DIRS[b]));
+                if from.is_dir() && !to.exists() && !to.starts_with(&from) {
+                    mkdirs(to.parent().unwrap(), &mut changed);
+                    std::fs::rename(&from, &to).unwrap();
+                    changed.extend([from, to]);
+                }
+            }
+            Op::MoveFile((d1, n1), (d2, n2)) => {
+                let (from, to) = (file(d1, n1), file(d2, n2));
+                if from.is_file() && to.parent().unwrap().is_dir() {
+                    std::fs::rename(&from, &to).unwrap();
+                    changed.extend([from, to.clone()]);
+                    written.push(to);
+                }
+            }
+            Op::Link(d, n, ok) => {
+                let path = file(d, n);
+                mkdirs(path.parent().unwrap(), &mut changed);
+                let _ = std::fs::remove_file(&path);
+                // A link to a file in the site, or to nothing (refused).
+                let target = root.join(if ok { "drafts/kept.md" } else { "nowhere.md" });
+                #[cfg(unix)]
+                std::os::unix::fs::symlink(target, &path).unwrap();
+                changed.insert(path);
+            }
+            Op::Edition(n) => {
+                let path = editions.join(EDITIONS[n]);
+                mkdirs(&editions, &mut changed);
+                if !path.is_dir() {
+                    std::fs::write(&path, format!("step {step}")).unwrap();
+                    changed.insert(path.clone());
+                    written.push(path);
+                }
+            }
+            Op::RemoveEdition(n) => {
+                if std::fs::remove_file(editions.join(EDITIONS[n])).is_ok() {
+                    changed.insert(editions.join(EDITIONS[n]));
+                }
+            }
+            Op::EditionFolder => mkdirs(&editions.join("folder.md"), &mut changed),
+            Op::RemoveContent => {
+                if std::fs::remove_dir_all(root.join("content")).is_ok() {
+                    changed.insert(root.join("content"));
+                }
+            }
+        }
+        (changed, written)
+    }
+
+    fn full_scan(root: &Path) -> std::result::Result<Files, String> {
+        let content = root.join("content");
+        let articles = discover_articles(root, &content.join("articles"));
+        let editions = discover_editions(root, &content.join("editions"));
+        match (articles, editions) {
+            (Ok(a), Ok(e)) => Ok((a, e)),
+            (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+        }
+    }
+
+    /// Runs `ops`, checking after each that updating the kept scan from the changed paths
+    /// gives what a full scan gives, and that every written file is looked at again.
+    fn check_ops(ops: &[Op]) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("drafts")).unwrap();
+        std::fs::write(root.join("drafts/kept.md"), "kept").unwrap();
+        std::fs::create_dir_all(root.join("content/articles/b1")).unwrap();
+        std::fs::write(root.join("content/articles/b1/index.md"), "x").unwrap();
+        let content = root.join("content");
+        let mut found = Found::scan(root, &content).unwrap().0;
+        for (step, op) in ops.iter().enumerate() {
+            let (changed, written) = apply(root, op, step);
+            let expected = full_scan(root);
+            match found.update(root, &changed) {
+                Ok((articles, editions, files)) => {
+                    assert_eq!(Ok(&files), expected.as_ref(), "after {op:?} ({changed:?})");
+                    for path in &written {
+                        let listed = files.0.iter().chain(&files.1).any(|f| &f.path == path);
+                        let recheck = match path.starts_with(content.join("articles")) {
+                            true => &articles,
+                            false => &editions,
+                        };
+                        assert!(
+                            !listed || recheck.includes(path),
+                            "{path:?} written but not looked at after {op:?}"
+                        );
+                    }
+                }
+                Err(e) => {
+                    assert_eq!(Err(e.to_string()), expected, "after {op:?}");
+                    // After an error the cache scans afresh, once the tree can be scanned.
+                    if let Ok((fresh, _)) = Found::scan(root, &content) {
+                        found = fresh;
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn updating_from_changed_paths_equals_a_full_scan() {
+        use Op::*;
+        // A bundle folder moved in with its index.md, moved out, a folder deleted, a save
+        // by rename, content/ deleted and made again, editions coming and going.
+        check_ops(&[
+            Write(2, 1),
+            Write(2, 2),
+            MoveDir(2, 4),
+            Write(0, 0),
+            MoveFile((0, 0), (1, 4)),
+            Write(3, 1),
+            RemoveDir(1),
+            Write(5, 0),
+            MoveDir(5, 1),
+            Edition(0),
+            Edition(3),
+            EditionFolder,
+            RemoveEdition(0),
+            RemoveContent,
+            Write(3, 0),
+            Edition(1),
+        ]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_looked_at_on_every_update() {
+        use Op::*;
+        check_ops(&[
+            Link(0, 0, true),
+            Write(1, 4),
+            Link(2, 4, true),
+            Link(1, 0, false),
+            Remove(1, 0),
+            Remove(2, 4),
+        ]);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config { cases: 64, ..Default::default() })]
+        #[test]
+        fn random_changes_update_like_a_full_scan(ops in proptest::collection::vec(op(), 1..24)) {
+            check_ops(&ops);
+        }
     }
 }

@@ -555,7 +555,7 @@ impl Preview {
     /// Builds, serves, and rebuilds on every change until stopped, like `watch::watch`.
     pub fn run(
         self,
-        debounce: Duration,
+        debounce: watch::Debounce,
         stopper: impl FnOnce(mpsc::Sender<Message>),
         report: impl FnMut(Event),
     ) -> Result<()> {
