@@ -349,9 +349,9 @@ fn rebuilds_after_random_edits_equal_clean_builds() {
     }
 }
 
-#[test]
-fn one_edited_article_renders_only_the_outputs_that_show_it() {
-    let site = fixture("full");
+/// The fixture `site` built into its own `output/` as watch builds it: its root, output
+/// folder and options.
+fn watched(site: &tempfile::TempDir) -> (&Path, PathBuf, BuildOptions) {
     let root = site.path();
     let output = root.join("output");
     let options = BuildOptions {
@@ -359,6 +359,24 @@ fn one_edited_article_renders_only_the_outputs_that_show_it() {
         output: Some(output.clone()),
         ..Default::default()
     };
+    (root, output, options)
+}
+
+/// `output` holds exactly what a clean build with `options` makes.
+fn assert_same_as_clean_build(options: &BuildOptions, output: &Path) {
+    let clean = tempfile::tempdir().unwrap();
+    briefing::build(&BuildOptions {
+        output: Some(clean.path().join("out")),
+        ..options.clone()
+    })
+    .unwrap();
+    assert_eq!(read_tree(output), read_tree(&clean.path().join("out")));
+}
+
+#[test]
+fn one_edited_article_renders_only_the_outputs_that_show_it() {
+    let site = fixture("full");
+    let (root, output, options) = watched(&site);
     let mut cache = BuildCache::default();
     let first = briefing::build_with(&options, &mut cache).unwrap();
     assert_eq!(
@@ -379,13 +397,7 @@ fn one_edited_article_renders_only_the_outputs_that_show_it() {
         edited.rendered,
         edited.files
     );
-    let clean = tempfile::tempdir().unwrap();
-    briefing::build(&BuildOptions {
-        output: Some(clean.path().join("out")),
-        ..options.clone()
-    })
-    .unwrap();
-    assert_eq!(read_tree(&output), read_tree(&clean.path().join("out")));
+    assert_same_as_clean_build(&options, &output);
 }
 
 /// Regression: a rebuild copied files that changed in the last build from `output/`, and
@@ -393,13 +405,7 @@ fn one_edited_article_renders_only_the_outputs_that_show_it() {
 #[test]
 fn output_deleted_between_watch_builds_is_rebuilt_whole() {
     let site = fixture("basic");
-    let root = site.path();
-    let output = root.join("output");
-    let options = BuildOptions {
-        root: root.to_path_buf(),
-        output: Some(output.clone()),
-        ..Default::default()
-    };
+    let (root, output, options) = watched(&site);
     let mut cache = BuildCache::default();
     briefing::build_with(&options, &mut cache).unwrap();
     let article = root.join("content/articles/older-english.md");
@@ -409,13 +415,7 @@ fn output_deleted_between_watch_builds_is_rebuilt_whole() {
     briefing::build_with(&options, &mut cache).unwrap();
     std::fs::remove_dir_all(&output).unwrap();
     briefing::build_with(&options, &mut cache).unwrap();
-    let clean = tempfile::tempdir().unwrap();
-    briefing::build(&BuildOptions {
-        output: Some(clean.path().join("out")),
-        ..options.clone()
-    })
-    .unwrap();
-    assert_eq!(read_tree(&output), read_tree(&clean.path().join("out")));
+    assert_same_as_clean_build(&options, &output);
 }
 
 /// Regression: every page summary carried the word count, so an edit of an article's text
@@ -425,13 +425,7 @@ fn output_deleted_between_watch_builds_is_rebuilt_whole() {
 #[test]
 fn an_edit_of_the_text_alone_renders_only_the_page_and_the_site_feeds() {
     let site = fixture("full");
-    let root = site.path();
-    let output = root.join("output");
-    let options = BuildOptions {
-        root: root.to_path_buf(),
-        output: Some(output.clone()),
-        ..Default::default()
-    };
+    let (root, output, options) = watched(&site);
     let mut cache = BuildCache::default();
     briefing::build_with(&options, &mut cache).unwrap();
     let article = root.join("content/articles/port-of-rajin.md");
@@ -443,11 +437,5 @@ fn an_edit_of_the_text_alone_renders_only_the_page_and_the_site_feeds() {
         edited.rendered, 3,
         "the article's page, atom.xml and feed.json, and nothing else"
     );
-    let clean = tempfile::tempdir().unwrap();
-    briefing::build(&BuildOptions {
-        output: Some(clean.path().join("out")),
-        ..options.clone()
-    })
-    .unwrap();
-    assert_eq!(read_tree(&output), read_tree(&clean.path().join("out")));
+    assert_same_as_clean_build(&options, &output);
 }
