@@ -242,11 +242,13 @@ pub fn build_in_memory(
     Ok((prepared, sink.into_files()))
 }
 
-/// Builds into `sink` (the preview server's memory), reusing parses from `cache`; the
-/// report's `written` counts the outputs rendered, and `bytes` is 0 (the sink knows sizes).
+/// Builds into `sink` (the preview server's memory), reusing from `cache` the parses,
+/// templates and template values an earlier build made; the report's `written` counts the
+/// outputs rendered, and `bytes` is 0 (the sink knows sizes). `cache.outputs` is not used:
+/// the sink knows what it holds.
 pub fn build_into(
     options: &BuildOptions,
-    cache: &mut cache::ParseCache,
+    cache: &mut cache::BuildCache,
     sink: &dyn render::Sink,
 ) -> Result<BuildReport> {
     let started = Instant::now();
@@ -254,21 +256,28 @@ pub fn build_into(
     let config = config::load(options)?;
     let mut prepared = prepare_timed(
         &config,
-        cache,
-        &mut templates::TemplateCache::default(),
+        &mut cache.parsed,
+        &mut cache.templates,
         &mut timings,
     )?;
-    let rendered = prepared.render(sink)?;
+    let rendered = prepared.render_cached(sink, &mut cache.rendered)?;
     timings.mark("render");
+    let Prepared {
+        templates,
+        templates_key,
+        warnings,
+        ..
+    } = prepared;
+    cache.templates.keep(templates_key, templates);
     Ok(BuildReport {
         timings: timings.stages,
         pages: rendered.pages,
         files: rendered.files,
         written: rendered.rendered,
-        parsed: cache.last_parsed,
+        parsed: cache.parsed.last_parsed,
         rendered: rendered.rendered,
         bytes: 0,
-        warnings: prepared.warnings,
+        warnings,
         elapsed: started.elapsed(),
     })
 }

@@ -568,7 +568,7 @@ impl Preview {
             stopper,
             move |cache: &mut BuildCache, changed: &[PathBuf]| {
                 let sink = PreviewSink::new(site.previous());
-                let result = build_into(&options, &mut cache.parsed, &sink);
+                let result = build_into(&options, cache, &sink);
                 match result {
                     Ok(report) => {
                         let (files, made) = sink.into_parts();
