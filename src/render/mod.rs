@@ -298,7 +298,9 @@ impl Fingerprints {
             .add(of_debug(&site.tag_aliases))
             .finish();
         let term_identities: Vec<u64> = site.tags.iter().map(term_identity).collect();
+        // In parallel: cheap per page, but it touches every page, 10 ms at 10,000 in a row.
         let summaries: Vec<u64> = (0..site.pages.len())
+            .into_par_iter()
             .map(|i| summary_fingerprint(site, i, &term_identities, global))
             .collect();
         let term_view = |t: &Term| of_view(&(TermView::new(t, &config.language), &t.name));
