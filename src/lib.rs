@@ -109,6 +109,13 @@ impl Prepared {
         self.render_cached(sink, &mut render::RenderCache::default())
     }
 
+    /// Ends the build: the templates go back into `cache` for the next one; the warnings are
+    /// what is left.
+    fn keep_templates(self, cache: &mut cache::BuildCache) -> Vec<Diagnostic> {
+        cache.templates.keep(self.templates_key, self.templates);
+        self.warnings
+    }
+
     /// `render`, reusing what an earlier render of the same site left in `cache`.
     pub fn render_cached(
         &mut self,
@@ -127,6 +134,15 @@ impl Prepared {
         self.warnings.extend(self.templates.i18n.warnings());
         Ok(report)
     }
+}
+
+/// `prepare_timed` with the parses and templates `cache` kept from earlier builds.
+fn prepare_cached(
+    config: &Config,
+    cache: &mut cache::BuildCache,
+    timings: &mut Timings,
+) -> Result<Prepared> {
+    prepare_timed(config, &mut cache.parsed, &mut cache.templates, timings)
 }
 
 /// Loads, parses and models the site. Every broken file is reported, not just the first.
@@ -254,21 +270,10 @@ pub fn build_into(
     let started = Instant::now();
     let mut timings = Timings::default();
     let config = config::load(options)?;
-    let mut prepared = prepare_timed(
-        &config,
-        &mut cache.parsed,
-        &mut cache.templates,
-        &mut timings,
-    )?;
+    let mut prepared = prepare_cached(&config, cache, &mut timings)?;
     let rendered = prepared.render_cached(sink, &mut cache.rendered)?;
     timings.mark("render");
-    let Prepared {
-        templates,
-        templates_key,
-        warnings,
-        ..
-    } = prepared;
-    cache.templates.keep(templates_key, templates);
+    let warnings = prepared.keep_templates(cache);
     Ok(BuildReport {
         timings: timings.stages,
         pages: rendered.pages,
@@ -294,12 +299,7 @@ pub fn build_with(options: &BuildOptions, cache: &mut cache::BuildCache) -> Resu
     let mut timings = Timings::default();
     let config = config::load(options)?;
     output::check_output_dir(&config.root, &config.output_dir)?;
-    let mut prepared = prepare_timed(
-        &config,
-        &mut cache.parsed,
-        &mut cache.templates,
-        &mut timings,
-    )?;
+    let mut prepared = prepare_cached(&config, cache, &mut timings)?;
     let staging =
         output::Staging::begin_with(&config.root, &config.output_dir, &mut cache.outputs)?;
     timings.mark("prepare output");
@@ -307,13 +307,7 @@ pub fn build_with(options: &BuildOptions, cache: &mut cache::BuildCache) -> Resu
     timings.mark("render and write");
     let committed = staging.commit(&mut cache.outputs)?;
     timings.mark("remove stale, swap");
-    let Prepared {
-        templates,
-        templates_key,
-        mut warnings,
-        ..
-    } = prepared;
-    cache.templates.keep(templates_key, templates);
+    let mut warnings = prepared.keep_templates(cache);
     if !config.base_url.contains("://") {
         // Said only after a successful build, so it never buries real errors.
         warnings.push(
