@@ -78,6 +78,16 @@ pub struct Config {
 }
 
 impl Config {
+    /// A fingerprint of the configuration without `now`, which changes on every build: what
+    /// `now` decides (listed, expired) is in the model, and no template function reads it.
+    pub fn fingerprint(&self) -> u64 {
+        let timeless = Config {
+            now: jiff::Timestamp::UNIX_EPOCH,
+            ..self.clone()
+        };
+        crate::render::fingerprint::of_debug(&timeless)
+    }
+
     /// A root-relative URL for a site path like `tags/x/` (already percent-encoded).
     pub fn url(&self, encoded_path: &str) -> String {
         format!("{}{}", self.base_path, encoded_path)

@@ -229,13 +229,14 @@ impl Staging {
         Ok(())
     }
 
-    /// Remembers what `path` is made from, and its size.
-    fn record(&self, path: &str, fingerprint: Option<u64>, len: u64) {
+    /// Remembers the size of `path`, with the fingerprint `reuse_all` recorded for it.
+    fn record(&self, path: &str, len: u64) {
         let mut made = self.made_from.lock().unwrap_or_else(|e| e.into_inner());
         // Files made without a fingerprint (the marker, kept files) get one that matches
         // nothing, so they are never reused, only known.
-        let fingerprint = fingerprint
-            .or_else(|| made.get(path).map(|(f, _)| *f))
+        let fingerprint = made
+            .get(path)
+            .map(|(f, _)| *f)
             .unwrap_or_else(crate::content::next_version);
         made.insert(path.to_string(), (fingerprint, len));
     }
@@ -246,7 +247,7 @@ impl Staging {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(path.to_string());
-        self.record(path, None, bytes.len() as u64);
+        self.record(path, bytes.len() as u64);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         let target = self.staging.join(path);
         if self.fresh {

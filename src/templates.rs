@@ -47,13 +47,8 @@ pub struct TemplateCache(Option<(u64, Templates)>);
 impl TemplateCache {
     /// The fingerprint of what `load` compiles from: the theme's files and the configuration.
     pub fn key(config: &Config, theme: &ThemeFiles) -> u64 {
-        // `now` changes on every build and no template function reads it.
-        let timeless = Config {
-            now: jiff::Timestamp::UNIX_EPOCH,
-            ..config.clone()
-        };
         crate::render::fingerprint::Fingerprint::new(crate::theme::fingerprint(theme), "")
-            .add(crate::render::fingerprint::of_debug(&timeless))
+            .add(config.fingerprint())
             .finish()
     }
 

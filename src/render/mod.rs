@@ -82,13 +82,6 @@ pub struct RenderCache {
     lists: rustc_hash::FxHashMap<u64, Value>,
 }
 
-/// The edition summaries and term lists of one render.
-struct Lists {
-    editions: Vec<Value>,
-    tags: Value,
-    sources: Value,
-}
-
 /// What a render produced.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RenderReport {
@@ -140,17 +133,17 @@ enum FeedKind {
 }
 
 impl ListKind {
-    /// The list's folder under output/ (not encoded) and its URL path (encoded).
-    fn dir(self, site: &Site) -> (String, String) {
+    /// The list's folder as a URL path, percent-encoded (`tags/%E0%A6%95/`).
+    fn url_dir(self, site: &Site) -> String {
         match self {
-            ListKind::Home => (String::new(), String::new()),
-            ListKind::Tag(t) => term_dir(&site.tags[t]),
-            ListKind::Source(s) => term_dir(&site.sources[s]),
-            ListKind::Editions => ("editions/".into(), "editions/".into()),
+            ListKind::Home => String::new(),
+            ListKind::Tag(t) => term_url_dir(&site.tags[t]),
+            ListKind::Source(s) => term_url_dir(&site.sources[s]),
+            ListKind::Editions => "editions/".into(),
         }
     }
 
-    /// The list's folder under output/ (not encoded): `dir(site).0` without the encoding.
+    /// The list's folder under output/, not encoded (`tags/ক/`).
     fn output_dir(self, site: &Site) -> &str {
         match self {
             ListKind::Home => "",
@@ -170,12 +163,10 @@ impl ListKind {
     }
 }
 
-fn term_dir(term: &Term) -> (String, String) {
+/// A tag's or source's folder as a URL path, percent-encoded.
+fn term_url_dir(term: &Term) -> String {
     let kind = term.output_dir.split('/').next().unwrap_or("tags");
-    (
-        term.output_dir.clone(),
-        format!("{kind}/{}/", crate::slug::encode_segment(&term.slug)),
-    )
+    format!("{kind}/{}/", crate::slug::encode_segment(&term.slug))
 }
 
 /// Number of pages of a list of `len` items: at least one, never an empty last one.
@@ -288,13 +279,8 @@ impl Fingerprints {
     fn new(site: &Site, inputs: u64, paths: &[String]) -> Self {
         use fingerprint::{Fingerprint, of_debug, of_view};
         let config = &site.config;
-        // `now` changes on every build; what it decides (listed, expired) is in the model.
-        let timeless = Config {
-            now: jiff::Timestamp::UNIX_EPOCH,
-            ..config.clone()
-        };
         let global = Fingerprint::new(inputs, "")
-            .add(of_debug(&timeless))
+            .add(config.fingerprint())
             .add(of_debug(&site.tag_aliases))
             .finish();
         let term_identities: Vec<u64> = site.tags.iter().map(term_identity).collect();
@@ -437,7 +423,11 @@ pub fn render(
                 .collect::<Vec<_>>(),
         )
     };
-    let lists = Lists {
+    let shared = Shared {
+        site,
+        templates,
+        cache: &*cache,
+        summaries: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
         editions: (0..site.editions.len())
             .map(|e| {
                 cached(fingerprints.edition_summaries[e], &|| {
@@ -447,16 +437,7 @@ pub fn render(
             .collect(),
         tags: cached(fingerprints.tags, &|| term_list(&site.tags)),
         sources: cached(fingerprints.sources, &|| term_list(&site.sources)),
-    };
-    let shared = Shared {
-        site,
-        templates,
-        cache: &*cache,
-        summaries: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
         fingerprints,
-        editions: lists.editions,
-        tags: lists.tags,
-        sources: lists.sources,
     };
 
     let search_made = Mutex::new(Vec::new());
@@ -542,21 +523,7 @@ pub fn render(
         },
     );
 
-    let mut lists = rustc_hash::FxHashMap::default();
-    let fps = &shared.fingerprints;
-    lists.extend(
-        fps.edition_summaries
-            .iter()
-            .copied()
-            .zip(shared.editions.iter().cloned()),
-    );
-    lists.insert(fps.tags, shared.tags.clone());
-    lists.insert(fps.sources, shared.sources.clone());
-    let (summaries, search) =
-        shared.made(search_made.into_inner().unwrap_or_else(|e| e.into_inner()));
-    cache.summaries = summaries;
-    cache.search = search;
-    cache.lists = lists;
+    *cache = shared.made(search_made.into_inner().unwrap_or_else(|e| e.into_inner()));
     let mut errors: Vec<Diagnostic> = Vec::new();
     for r in results {
         match r {
@@ -623,19 +590,14 @@ impl Shared<'_> {
             .collect()
     }
 
-    /// What this render leaves for the next: every summary made or still valid, and the
-    /// search entries (`search`, from `search_fragments`). Values move, never copy.
-    fn made(
-        self,
-        search: Vec<(u64, Arc<data::SearchFragment>)>,
-    ) -> (
-        rustc_hash::FxHashMap<u64, Value>,
-        rustc_hash::FxHashMap<u64, Arc<data::SearchFragment>>,
-    ) {
-        let keys = &self.fingerprints.summaries;
+    /// What this render leaves for the next: every summary made or still valid, the edition
+    /// summaries and term lists, and the search entries (`search`, from `search_fragments`).
+    /// Values move or are shared, never copied.
+    fn made(self, search: Vec<(u64, Arc<data::SearchFragment>)>) -> RenderCache {
+        let fps = &self.fingerprints;
         let mut summaries = rustc_hash::FxHashMap::default();
-        summaries.reserve(keys.len());
-        for (cell, &key) in self.summaries.into_iter().zip(keys) {
+        summaries.reserve(fps.summaries.len());
+        for (cell, &key) in self.summaries.into_iter().zip(&fps.summaries) {
             // A summary this render did not need stays cached while it is still current.
             if let Some(value) = cell
                 .into_inner()
@@ -644,7 +606,19 @@ impl Shared<'_> {
                 summaries.insert(key, value);
             }
         }
-        (summaries, search.into_iter().collect())
+        let mut lists: rustc_hash::FxHashMap<u64, Value> = fps
+            .edition_summaries
+            .iter()
+            .copied()
+            .zip(self.editions)
+            .collect();
+        lists.insert(fps.tags, self.tags);
+        lists.insert(fps.sources, self.sources);
+        RenderCache {
+            summaries,
+            search: search.into_iter().collect(),
+            lists,
+        }
     }
 
     /// What output `job` is made from, besides the site-wide inputs (see `Fingerprints`).
@@ -773,7 +747,7 @@ impl Shared<'_> {
             }
             Job::List(kind, n) => {
                 let per_page = config.paginate as usize;
-                let (_, encoded) = kind.dir(site);
+                let encoded = kind.url_dir(site);
                 let total = page_count(kind.len(site), per_page);
                 ctx.insert("paginator", &paginator(config, &encoded, n, total));
                 let range = (n - 1) * per_page..(n * per_page).min(kind.len(site));
@@ -1007,7 +981,7 @@ impl Shared<'_> {
             ),
             FeedKind::Tag(t) => {
                 let tag = &site.tags[t];
-                let (_, encoded) = term_dir(tag);
+                let encoded = term_url_dir(tag);
                 (
                     format!("{} — {}", tag.name_in(&config.language), config.title),
                     format!("{encoded}atom.xml"),
