@@ -21,6 +21,7 @@ pub struct BuildCache {
     pub outputs: crate::output::History,
     pub rendered: crate::render::RenderCache,
     pub templates: crate::templates::TemplateCache,
+    pub model: crate::site::ModelCache,
 }
 
 /// What identifies one version of a file on disk without reading it.
@@ -109,6 +110,9 @@ pub struct ParseCache {
     fingerprint: String,
     articles: HashMap<PathBuf, Entry<Page>>,
     editions: HashMap<PathBuf, Entry<Edition>>,
+    /// The last build's results in file order, while the list of files stays the same.
+    article_results: Option<Results<Page>>,
+    edition_results: Option<Results<Edition>>,
     /// What the last successful build's scan of the content folders found.
     found: Option<Found>,
     /// The paths changed since the last successful build, if the caller said (`None`:
@@ -186,10 +190,20 @@ impl ParseCache {
                     (found, Recheck::All, Recheck::All, files)
                 }
             };
-        let (articles, parsed) =
-            refresh(&mut self.articles, &articles, &article_check, parse_article)?;
-        let (editions, parsed_editions) =
-            refresh(&mut self.editions, &editions, &edition_check, parse_edition)?;
+        let (articles, parsed) = refresh(
+            &mut self.articles,
+            &mut self.article_results,
+            &articles,
+            &article_check,
+            parse_article,
+        )?;
+        let (editions, parsed_editions) = refresh(
+            &mut self.editions,
+            &mut self.edition_results,
+            &editions,
+            &edition_check,
+            parse_edition,
+        )?;
         self.last_parsed = parsed + parsed_editions;
         self.found = Some(found);
         self.changes = Some(BTreeSet::new());
@@ -197,36 +211,77 @@ impl ParseCache {
     }
 }
 
+/// One build's parse results in the order of its list of files, and where each file is in it.
+struct Results<T> {
+    files: Arc<Vec<ArticleFile>>,
+    parsed: Vec<Parsed<T>>,
+    at: HashMap<PathBuf, usize>,
+}
+
+/// The file's new stamp and parse, or `None` when the cached parse still holds. A cached
+/// file is only stat'ed (when `check` includes it); the others are read (and stamped) once.
+fn look_again<T>(
+    entries: &HashMap<PathBuf, Entry<T>>,
+    file: &ArticleFile,
+    check: &Recheck,
+    parse: &(impl Fn(&ArticleFile, &[u8]) -> Parsed<T> + Sync),
+) -> Result<Option<(Stamp, Parsed<T>)>> {
+    if let Some(e) = entries.get(&file.path)
+        && e.file == *file
+    {
+        if !check.includes(&file.path) {
+            return Ok(None);
+        }
+        if e.stamp == Stamp::of(&file.path)? {
+            return Ok(None);
+        }
+    }
+    let (bytes, stamp) = read_stamped(&file.path)?;
+    let parsed = match bytes {
+        Some(bytes) => parse(file, &bytes),
+        None => Err(vec![too_large(file, stamp.len)]),
+    };
+    Ok(Some((stamp, parsed)))
+}
+
 /// Parses the files whose stamp changed (in parallel), reuses the rest, forgets deleted ones.
 /// Only files `check` includes are stat'ed; the others are taken as the last build saw them.
+/// When the list of files is the one `last` was made from and only some paths are to be
+/// checked, only those are looked up: the rest of `last` stands (a save in watch mode).
 fn refresh<T: Send + Sync>(
     entries: &mut HashMap<PathBuf, Entry<T>>,
-    files: &[ArticleFile],
+    last: &mut Option<Results<T>>,
+    files: &Arc<Vec<ArticleFile>>,
     check: &Recheck,
     parse: impl Fn(&ArticleFile, &[u8]) -> Parsed<T> + Sync,
 ) -> Result<(Vec<Parsed<T>>, usize)> {
     use rayon::prelude::*;
-    // A cached file is only stat'ed; the others are read (and stamped) once.
+    if let (Some(results), Recheck::Only(paths)) = (last.as_mut(), check)
+        && Arc::ptr_eq(&results.files, files)
+    {
+        let mut parsed = 0;
+        for path in paths {
+            let Some(&i) = results.at.get(path) else {
+                continue;
+            };
+            let file = &files[i];
+            if let Some((stamp, p)) = look_again(entries, file, check, &parse)? {
+                parsed += 1;
+                results.parsed[i] = p.clone();
+                let entry = Entry {
+                    stamp,
+                    file: file.clone(),
+                    parsed: p,
+                };
+                entries.insert(file.path.clone(), entry);
+            }
+        }
+        return Ok((results.parsed.clone(), parsed));
+    }
+    *last = None;
     let fresh: Vec<Option<(Stamp, Parsed<T>)>> = files
         .par_iter()
-        .map(|file| {
-            if let Some(e) = entries.get(&file.path)
-                && e.file == *file
-            {
-                if !check.includes(&file.path) {
-                    return Ok(None);
-                }
-                if e.stamp == Stamp::of(&file.path)? {
-                    return Ok(None);
-                }
-            }
-            let (bytes, stamp) = read_stamped(&file.path)?;
-            let parsed = match bytes {
-                Some(bytes) => parse(file, &bytes),
-                None => Err(vec![too_large(file, stamp.len)]),
-            };
-            Ok(Some((stamp, parsed)))
-        })
+        .map(|file| look_again(entries, file, check, &parse))
         .collect::<Result<_>>()?;
     let mut parsed = 0;
     let mut results = Vec::with_capacity(files.len());
@@ -252,5 +307,14 @@ fn refresh<T: Send + Sync>(
         let present: HashSet<&Path> = files.iter().map(|f| f.path.as_path()).collect();
         entries.retain(|path, _| present.contains(path.as_path()));
     }
+    *last = Some(Results {
+        files: Arc::clone(files),
+        parsed: results.clone(),
+        at: files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.path.clone(), i))
+            .collect(),
+    });
     Ok((results, parsed))
 }

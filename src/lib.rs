@@ -109,10 +109,11 @@ impl Prepared {
         self.render_cached(sink, &mut render::RenderCache::default())
     }
 
-    /// Ends the build: the templates go back into `cache` for the next one; the warnings are
-    /// what is left.
-    fn keep_templates(self, cache: &mut cache::BuildCache) -> Vec<Diagnostic> {
+    /// Ends the build: the templates and the model go back into `cache` for the next one;
+    /// the warnings are what is left.
+    fn keep(self, cache: &mut cache::BuildCache) -> Vec<Diagnostic> {
         cache.templates.keep(self.templates_key, self.templates);
+        cache.model.keep(self.site);
         self.warnings
     }
 
@@ -136,13 +137,19 @@ impl Prepared {
     }
 }
 
-/// `prepare_timed` with the parses and templates `cache` kept from earlier builds.
+/// `prepare_timed` with the parses, templates and model `cache` kept from earlier builds.
 fn prepare_cached(
     config: &Config,
     cache: &mut cache::BuildCache,
     timings: &mut Timings,
 ) -> Result<Prepared> {
-    prepare_timed(config, &mut cache.parsed, &mut cache.templates, timings)
+    let cache::BuildCache {
+        parsed,
+        templates,
+        model,
+        ..
+    } = cache;
+    prepare_timed(config, parsed, templates, model, timings)
 }
 
 /// Loads, parses and models the site. Every broken file is reported, not just the first.
@@ -156,16 +163,19 @@ pub fn prepare_with(config: &Config, cache: &mut cache::ParseCache) -> Result<Pr
         config,
         cache,
         &mut templates::TemplateCache::default(),
+        &mut site::ModelCache::default(),
         &mut Timings::default(),
     )
 }
 
 /// `prepare_with`, taking the compiled templates from `kept` when the theme and configuration
-/// did not change, and marking its stages in `timings`.
+/// did not change, patching the model `models` kept when no page moved, and marking its
+/// stages in `timings`.
 fn prepare_timed(
     config: &Config,
     cache: &mut cache::ParseCache,
     kept: &mut templates::TemplateCache,
+    models: &mut site::ModelCache,
     timings: &mut Timings,
 ) -> Result<Prepared> {
     cache.check_config(config);
@@ -195,7 +205,7 @@ fn prepare_timed(
         None
     } else {
         let aliases = tag_aliases.unwrap_or_default();
-        match site::assemble(config, pages, editions, &aliases) {
+        match models.assemble(config, pages, editions, &aliases) {
             Ok(site) => Some(site),
             Err(d) => {
                 problems.extend(d);
@@ -273,7 +283,7 @@ pub fn build_into(
     let mut prepared = prepare_cached(&config, cache, &mut timings)?;
     let rendered = prepared.render_cached(sink, &mut cache.rendered)?;
     timings.mark("render");
-    let warnings = prepared.keep_templates(cache);
+    let warnings = prepared.keep(cache);
     Ok(BuildReport {
         timings: timings.stages,
         pages: rendered.pages,
@@ -307,7 +317,7 @@ pub fn build_with(options: &BuildOptions, cache: &mut cache::BuildCache) -> Resu
     timings.mark("render and write");
     let committed = staging.commit(&mut cache.outputs)?;
     timings.mark("remove stale, swap");
-    let mut warnings = prepared.keep_templates(cache);
+    let mut warnings = prepared.keep(cache);
     if !config.base_url.contains("://") {
         // Said only after a successful build, so it never buries real errors.
         warnings.push(

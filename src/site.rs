@@ -205,6 +205,199 @@ pub fn assemble(
     })
 }
 
+/// The last model and what it was made from. A rebuild whose changes leave every article
+/// and edition in its place (same slug, date, tags, sources, draft and expiry state; same
+/// edition entries) takes the last model and swaps in the new parses instead of assembling
+/// again: saving an article's text, title or summary then costs a pass over pointers, not
+/// the sorting, term grouping and related-article ranking of the whole site.
+#[derive(Default)]
+pub struct ModelCache {
+    inputs: Option<ModelInputs>,
+    /// The model made from `inputs`, once the build that used it hands it back (`keep`).
+    site: Option<Site>,
+    patched: bool,
+}
+
+/// What `assemble` was given, and where each input landed in the model.
+struct ModelInputs {
+    config: u64,
+    now: jiff::Timestamp,
+    tag_aliases: TagAliases,
+    pages: Vec<Arc<Page>>,
+    editions: Vec<Arc<Edition>>,
+    /// For each of `pages`, its index in `Site::pages` (`None`: a draft or future page).
+    page_at: Vec<Option<usize>>,
+    /// For each of `editions`, its index in `Site::editions` (`None`: a draft).
+    edition_at: Vec<Option<usize>>,
+}
+
+impl ModelCache {
+    /// `assemble`, or the last model patched with the new parses when no page or edition
+    /// moved. Both give the same model; the rebuild-equivalence tests hold them to it.
+    pub fn assemble(
+        &mut self,
+        config: &Config,
+        pages: Vec<Arc<Page>>,
+        editions: Vec<Arc<Edition>>,
+        tag_aliases: &TagAliases,
+    ) -> Result<Site, Vec<Diagnostic>> {
+        let config_print = config.fingerprint();
+        let last = self.inputs.take().zip(self.site.take());
+        let site = match last.and_then(|(inputs, site)| {
+            patch(
+                site,
+                &inputs,
+                config,
+                config_print,
+                &pages,
+                &editions,
+                tag_aliases,
+            )
+            .map(|site| (inputs, site))
+        }) {
+            Some((inputs, site)) => {
+                self.patched = true;
+                self.inputs = Some(ModelInputs {
+                    now: config.now,
+                    pages,
+                    editions,
+                    ..inputs
+                });
+                site
+            }
+            None => {
+                self.patched = false;
+                let site = assemble(config, pages.clone(), editions.clone(), tag_aliases)?;
+                self.inputs = Some(ModelInputs {
+                    config: config_print,
+                    now: config.now,
+                    tag_aliases: tag_aliases.clone(),
+                    page_at: places(&pages, &site.pages),
+                    edition_at: places(&editions, &site.editions),
+                    pages,
+                    editions,
+                });
+                site
+            }
+        };
+        Ok(site)
+    }
+
+    /// Whether the last `assemble` patched the kept model instead of assembling a new one.
+    pub fn patched(&self) -> bool {
+        self.patched
+    }
+
+    /// Takes back the model the last `assemble` returned, for the next build to patch.
+    pub fn keep(&mut self, site: Site) {
+        if self.inputs.is_some() {
+            self.site = Some(site);
+        }
+    }
+}
+
+/// For each input, its index among `placed` (the model's ordered list), by identity.
+fn places<T>(inputs: &[Arc<T>], placed: &[Arc<T>]) -> Vec<Option<usize>> {
+    let at: HashMap<*const T, usize> = placed
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (Arc::as_ptr(item), i))
+        .collect();
+    inputs
+        .iter()
+        .map(|i| at.get(&Arc::as_ptr(i)).copied())
+        .collect()
+}
+
+/// `site` (made from `inputs`) with the new parses swapped in, or `None` when anything the
+/// model's shape depends on changed: the configuration, `tags.yaml`, the set of files, an
+/// article's or edition's place, or what `config.now` publishes or expires.
+fn patch(
+    mut site: Site,
+    inputs: &ModelInputs,
+    config: &Config,
+    config_print: u64,
+    pages: &[Arc<Page>],
+    editions: &[Arc<Edition>],
+    tag_aliases: &TagAliases,
+) -> Option<Site> {
+    if inputs.config != config_print
+        || inputs.tag_aliases != *tag_aliases
+        || pages.len() != inputs.pages.len()
+        || editions.len() != inputs.editions.len()
+    {
+        return None;
+    }
+    // A moment between the two builds' `now` publishes (or expires) what it passes.
+    if config.now != inputs.now {
+        let (from, to) = if config.now > inputs.now {
+            (inputs.now, config.now)
+        } else {
+            (config.now, inputs.now)
+        };
+        let passed = |z: &jiff::ZonedDateTime| z.timestamp() > from && z.timestamp() <= to;
+        if pages
+            .iter()
+            .any(|p| (!config.future && passed(&p.date)) || p.expires.as_ref().is_some_and(passed))
+        {
+            return None;
+        }
+    }
+    for (i, (new, old)) in pages.iter().zip(&inputs.pages).enumerate() {
+        if Arc::ptr_eq(new, old) {
+            continue;
+        }
+        if !same_page_place(new, old) {
+            return None;
+        }
+        if let Some(at) = inputs.page_at[i] {
+            site.pages[at] = Arc::clone(new);
+        }
+    }
+    for (i, (new, old)) in editions.iter().zip(&inputs.editions).enumerate() {
+        if Arc::ptr_eq(new, old) {
+            continue;
+        }
+        if !same_edition_place(new, old) {
+            return None;
+        }
+        if let Some(at) = inputs.edition_at[i] {
+            site.editions[at] = Arc::clone(new);
+        }
+    }
+    site.config = config.clone();
+    Some(site)
+}
+
+/// Whether two parses of an article stand in the same place in the model: the fields that
+/// `assemble` orders, filters, groups and ranks by. Keep it in step with `assemble`.
+fn same_page_place(a: &Page, b: &Page) -> bool {
+    let instant = |z: Option<&jiff::ZonedDateTime>| z.map(jiff::ZonedDateTime::timestamp);
+    a.slug == b.slug
+        && a.url == b.url
+        && a.draft == b.draft
+        && a.date.timestamp() == b.date.timestamp()
+        && instant(a.expires.as_ref()) == instant(b.expires.as_ref())
+        && a.tags == b.tags
+        && a.sources.len() == b.sources.len()
+        && a.sources
+            .iter()
+            .zip(&b.sources)
+            .all(|(x, y)| x.name == y.name && x.url == y.url)
+}
+
+/// `same_page_place` for editions: their order and the articles they name, with notes.
+fn same_edition_place(a: &Edition, b: &Edition) -> bool {
+    a.slug == b.slug
+        && a.draft == b.draft
+        && a.date.timestamp() == b.date.timestamp()
+        && a.entries.len() == b.entries.len()
+        && a.entries
+            .iter()
+            .zip(&b.entries)
+            .all(|(x, y)| x.slug == y.slug && x.note == y.note)
+}
+
 /// Each slug's page (the last one, where several share it) and an error for every URL
 /// collision, each naming the page before it with that slug.
 fn index_slugs(pages: &[Arc<Page>]) -> (HashMap<&str, usize>, Vec<Diagnostic>) {
@@ -504,6 +697,188 @@ pub fn archive(site: &Site) -> Vec<(i16, Vec<ArchiveMonth>)> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    mod model_cache {
+        use super::*;
+        use crate::config::BuildOptions;
+        use crate::content::ArticleFile;
+        use std::path::PathBuf;
+
+        fn config(now: &str) -> Config {
+            crate::config::load(&BuildOptions {
+                root: std::env::temp_dir().join("briefing-model-cache-test"),
+                now: Some(now.parse().unwrap()),
+                ..Default::default()
+            })
+            .unwrap()
+        }
+
+        fn file(folder: &str, name: &str) -> ArticleFile {
+            ArticleFile {
+                path: PathBuf::from(format!("/site/content/{folder}/{name}.md")),
+                display: PathBuf::from(format!("content/{folder}/{name}.md")),
+                stem: name.to_string(),
+                assets: Vec::new(),
+            }
+        }
+
+        fn page(config: &Config, name: &str, front: &str) -> Arc<Page> {
+            let text = format!("---\n{front}\n---\n\nText of {name}.\n");
+            let parsed =
+                crate::content::parse_article(&file("articles", name), text.as_bytes(), config);
+            Arc::new(parsed.unwrap().0)
+        }
+
+        fn edition(config: &Config, name: &str, front: &str) -> Arc<Edition> {
+            let text = format!("---\n{front}\n---\n\nIntro.\n");
+            let parsed =
+                crate::content::parse_edition(&file("editions", name), text.as_bytes(), config);
+            Arc::new(parsed.unwrap().0)
+        }
+
+        /// One rebuild through the cache: the model it gives must equal a fresh `assemble`;
+        /// returns whether it was patched.
+        fn rebuild(
+            cache: &mut ModelCache,
+            config: &Config,
+            pages: &[Arc<Page>],
+            editions: &[Arc<Edition>],
+        ) -> bool {
+            let aliases = TagAliases::default();
+            let site = cache
+                .assemble(config, pages.to_vec(), editions.to_vec(), &aliases)
+                .unwrap();
+            let fresh = assemble(config, pages.to_vec(), editions.to_vec(), &aliases).unwrap();
+            assert_eq!(format!("{site:?}"), format!("{fresh:?}"));
+            let patched = cache.patched();
+            cache.keep(site);
+            patched
+        }
+
+        #[test]
+        fn a_patched_model_equals_a_fresh_one_and_a_moved_page_assembles_again() {
+            let mut config = config("2026-01-01T00:00:00Z");
+            let mut pages = vec![
+                page(&config, "a", "title: A\ndate: 2023-10-01\ntags: [x, y]"),
+                page(
+                    &config,
+                    "b",
+                    "title: B\ndate: 2023-10-02\ntags: [y]\nsources: [{name: KCNA}]",
+                ),
+                page(&config, "c", "title: C\ndate: 2026-06-01\ntags: [x]"),
+                page(
+                    &config,
+                    "d",
+                    "title: D\ndate: 2023-10-03\nexpires: 2026-03-01\ntags: [x]",
+                ),
+                page(&config, "e", "title: E\ndate: 2023-10-04\ndraft: true"),
+            ];
+            let mut editions = vec![edition(
+                &config,
+                "2023-10-05",
+                "title: Ed\ndate: 2023-10-05\narticles: [a, b]",
+            )];
+            let mut cache = ModelCache::default();
+            assert!(
+                !rebuild(&mut cache, &config, &pages, &editions),
+                "first build"
+            );
+            // The title, summary and text do not move a page.
+            pages[0] = page(
+                &config,
+                "a",
+                "title: A again\nsummary: New\ndate: 2023-10-01\ntags: [x, y]",
+            );
+            assert!(rebuild(&mut cache, &config, &pages, &editions));
+            // Nor does the same instant written in another offset, or a draft's title.
+            pages[1] = page(
+                &config,
+                "b",
+                "title: B\ndate: 2023-10-02T06:00:00+06:00\ntags: [y]\nsources: [{name: KCNA}]",
+            );
+            pages[4] = page(&config, "e", "title: E2\ndate: 2023-10-04\ndraft: true");
+            assert!(rebuild(&mut cache, &config, &pages, &editions));
+            // An edition's title and intro leave it in place; its entries do not.
+            editions[0] = edition(
+                &config,
+                "2023-10-05",
+                "title: Ed 2\ndate: 2023-10-05\narticles: [a, b]",
+            );
+            assert!(rebuild(&mut cache, &config, &pages, &editions));
+            editions[0] = edition(
+                &config,
+                "2023-10-05",
+                "title: Ed 2\ndate: 2023-10-05\narticles: [b, a]",
+            );
+            assert!(!rebuild(&mut cache, &config, &pages, &editions));
+            let moves = [
+                "title: A\ndate: 2023-10-01\ntags: [x]",
+                "title: A\ndate: 2023-09-01\ntags: [x]",
+                "title: A\ndate: 2023-09-01\ntags: [x]\nslug: a2",
+                "title: A\ndate: 2023-09-01\ntags: [x]\nslug: a2\nsources: [{name: KCNA}]",
+                "title: A\ndate: 2023-09-01\ntags: [x]\nslug: a2\nsources: [{name: KCNA, url: 'https://kcna.kp'}]",
+                "title: A\ndate: 2023-09-01\ntags: [x]\nslug: a2\nexpires: 2027-01-01",
+            ];
+            editions[0] = edition(
+                &config,
+                "2023-10-05",
+                "title: Ed\ndate: 2023-10-05\narticles: [b]",
+            );
+            assert!(!rebuild(&mut cache, &config, &pages, &editions));
+            for front in moves {
+                pages[0] = page(&config, "a", front);
+                assert!(!rebuild(&mut cache, &config, &pages, &editions), "{front}");
+            }
+            pages.push(page(&config, "f", "title: F\ndate: 2023-10-06"));
+            assert!(
+                !rebuild(&mut cache, &config, &pages, &editions),
+                "a new page"
+            );
+            pages.pop();
+            assert!(
+                !rebuild(&mut cache, &config, &pages, &editions),
+                "a page gone"
+            );
+            // Time passing publishes c, then expires d: each time the model is made again.
+            config.now = "2026-02-01T00:00:00Z".parse().unwrap();
+            assert!(
+                rebuild(&mut cache, &config, &pages, &editions),
+                "nothing passed"
+            );
+            config.now = "2026-06-02T00:00:00Z".parse().unwrap();
+            assert!(
+                !rebuild(&mut cache, &config, &pages, &editions),
+                "c published"
+            );
+            config.now = "2026-06-03T00:00:00Z".parse().unwrap();
+            assert!(rebuild(&mut cache, &config, &pages, &editions));
+            pages[3] = page(
+                &config,
+                "d",
+                "title: D\ndate: 2023-10-03\nexpires: 2026-07-01\ntags: [x]",
+            );
+            assert!(
+                !rebuild(&mut cache, &config, &pages, &editions),
+                "d's expiry moved"
+            );
+            config.now = "2026-07-02T00:00:00Z".parse().unwrap();
+            assert!(
+                !rebuild(&mut cache, &config, &pages, &editions),
+                "d expired"
+            );
+            // Without the model handed back, the next build assembles.
+            let _ = cache.assemble(
+                &config,
+                pages.clone(),
+                editions.clone(),
+                &TagAliases::default(),
+            );
+            assert!(
+                !rebuild(&mut cache, &config, &pages, &editions),
+                "nothing kept"
+            );
+        }
+    }
 
     /// The plain way: gather every candidate once per shared tag, sort, count runs, rank.
     fn related_by_sorting(

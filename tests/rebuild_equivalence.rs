@@ -103,7 +103,7 @@ fn slug_of(path: &Path) -> String {
 fn edit(rng: &mut Rng, root: &Path, step: usize) -> String {
     let dir = root.join("content/articles");
     let existing = articles(root);
-    match rng.below(15) {
+    match rng.below(17) {
         0 | 1 => {
             let path = dir.join(format!("new-{step}.md"));
             let title = format!("New {step} {}", rng.pick(WORDS));
@@ -219,6 +219,30 @@ fn edit(rng: &mut Rng, root: &Path, step: usize) -> String {
             .unwrap();
             format!("i18n read_more {step}")
         }
+        14 if !existing.is_empty() => {
+            // Only the title: every list showing the article changes, nothing moves (the
+            // kept model is patched, not assembled again).
+            let path = rng.pick(&existing).clone();
+            let title = format!("title: \"Retitled {step} {}\"", rng.pick(WORDS));
+            replace_line(&path, "title:", &title);
+            format!("retitle {}", path.display())
+        }
+        15 => {
+            // An edition's introduction: its page and the editions list change, nothing moves.
+            let first = std::fs::read_dir(root.join("content/editions"))
+                .ok()
+                .and_then(|mut d| d.next())
+                .and_then(|e| e.ok());
+            match first {
+                Some(e) => {
+                    let mut text = std::fs::read_to_string(e.path()).unwrap();
+                    text.push_str(&format!("\nMore {step}.\n"));
+                    std::fs::write(e.path(), text).unwrap();
+                    format!("edition intro {}", e.path().display())
+                }
+                None => "nothing".to_string(),
+            }
+        }
         _ => {
             let editions = root.join("content/editions");
             match std::fs::read_dir(&editions)
@@ -300,6 +324,7 @@ fn rebuilds_after_random_edits_equal_clean_builds() {
         let mut rng = Rng(seed);
         briefing::build_with(&options, &mut cache).unwrap();
         let mut log = Vec::new();
+        let mut patched = 0;
         let mut before = snapshot(root);
         for step in 0..steps {
             log.push(edit(&mut rng, root, step));
@@ -325,6 +350,7 @@ fn rebuilds_after_random_edits_equal_clean_builds() {
                     log.join("; ")
                 )
             });
+            patched += usize::from(cache.model.patched());
             let clean = scratch.path().join(format!("clean-{step}"));
             briefing::build(&BuildOptions {
                 output: Some(clean.clone()),
@@ -346,6 +372,11 @@ fn rebuilds_after_random_edits_equal_clean_builds() {
             }
             std::fs::remove_dir_all(&clean).unwrap();
         }
+        // Both ways of making the model were compared: patched (nothing moved) and anew.
+        assert!(
+            patched > steps / 20 && patched < steps,
+            "seed {seed:#x}: {patched} of {steps} models patched"
+        );
     }
 }
 

@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -344,12 +345,15 @@ pub struct Found {
     editions_dir: PathBuf,
     articles: Option<Entries>,
     editions: Option<Entries>,
-    /// The articles derived from `articles`, while its paths are unchanged and it holds no links.
-    article_files: Option<Vec<ArticleFile>>,
+    /// The articles derived from `articles`, while its paths are unchanged and it holds no
+    /// links: the same `Arc` from build to build tells the parse cache the list is unchanged.
+    article_files: Option<Arc<Vec<ArticleFile>>>,
+    /// The same for `editions`.
+    edition_files: Option<Arc<Vec<ArticleFile>>>,
 }
 
 /// The article and edition files of a site, in path order.
-pub type Files = (Vec<ArticleFile>, Vec<ArticleFile>);
+pub type Files = (Arc<Vec<ArticleFile>>, Arc<Vec<ArticleFile>>);
 
 impl Found {
     /// Scans both folders whole.
@@ -360,6 +364,7 @@ impl Found {
             articles: None,
             editions: None,
             article_files: None,
+            edition_files: None,
         };
         found.rescan_articles(root)?;
         found.rescan_editions(root)?;
@@ -380,6 +385,7 @@ impl Found {
     }
 
     fn rescan_editions(&mut self, root: &Path) -> Result<()> {
+        self.edition_files = None;
         self.editions = None;
         if self.editions_dir.is_dir() {
             check_folder(root, &self.editions_dir)?;
@@ -512,12 +518,15 @@ impl Found {
             if path.parent() != Some(dir.as_path()) || !edition_name(&name) {
                 continue;
             }
-            entries.remove(path);
-            if let Some(kind) = std::fs::symlink_metadata(path)
+            let before = entries.remove(path);
+            let after = std::fs::symlink_metadata(path)
                 .ok()
-                .and_then(|m| kind_of(m.file_type()))
-            {
+                .and_then(|m| kind_of(m.file_type()));
+            if let Some(kind) = after {
                 entries.insert(path.clone(), kind);
+            }
+            if before != after {
+                self.edition_files = None;
             }
             recheck.insert(path.clone());
         }
@@ -533,19 +542,26 @@ impl Found {
     /// The article and edition files, as `discover_articles` and `discover_editions` give them.
     fn files(&mut self, root: &Path) -> Result<Files> {
         let articles = match (&self.articles, &self.article_files) {
-            (None, _) => Vec::new(),
-            (Some(_), Some(files)) => files.clone(),
+            (None, _) => Arc::default(),
+            (Some(_), Some(files)) => Arc::clone(files),
             (Some(entries), None) => {
-                let files = articles_from(root, &self.articles_dir, entries)?;
+                let files = Arc::new(articles_from(root, &self.articles_dir, entries)?);
                 if !entries.values().any(|k| *k == Kind::Link) {
-                    self.article_files = Some(files.clone());
+                    self.article_files = Some(Arc::clone(&files));
                 }
                 files
             }
         };
-        let editions = match &self.editions {
-            None => Vec::new(),
-            Some(entries) => editions_from(root, entries)?,
+        let editions = match (&self.editions, &self.edition_files) {
+            (None, _) => Arc::default(),
+            (Some(_), Some(files)) => Arc::clone(files),
+            (Some(entries), None) => {
+                let files = Arc::new(editions_from(root, entries)?);
+                if !entries.values().any(|k| *k == Kind::Link) {
+                    self.edition_files = Some(Arc::clone(&files));
+                }
+                files
+            }
         };
         Ok((articles, editions))
     }
@@ -763,7 +779,7 @@ mod tests {
         let articles = discover_articles(root, &content.join("articles"));
         let editions = discover_editions(root, &content.join("editions"));
         match (articles, editions) {
-            (Ok(a), Ok(e)) => Ok((a, e)),
+            (Ok(a), Ok(e)) => Ok((a.into(), e.into())),
             (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
         }
     }
@@ -786,7 +802,11 @@ mod tests {
                 Ok((articles, editions, files)) => {
                     assert_eq!(Ok(&files), expected.as_ref(), "after {op:?} ({changed:?})");
                     for path in &written {
-                        let listed = files.0.iter().chain(&files.1).any(|f| &f.path == path);
+                        let listed = files
+                            .0
+                            .iter()
+                            .chain(files.1.iter())
+                            .any(|f| &f.path == path);
                         let recheck = match path.starts_with(content.join("articles")) {
                             true => &articles,
                             false => &editions,
