@@ -73,6 +73,10 @@ pub struct Site {
     pub related: Vec<Vec<usize>>,
     /// `tags.yaml`: which spellings are one tag.
     pub tag_aliases: TagAliases,
+    /// Names this model's structure: two models with one `shape` have the same pages and
+    /// editions in the same places, with the same terms, lists and related articles (the
+    /// parses in those places may differ). `assemble` makes a new one; a patch keeps it.
+    pub shape: u64,
 }
 
 impl Site {
@@ -202,6 +206,7 @@ pub fn assemble(
         page_editions,
         related,
         tag_aliases: tag_aliases.clone(),
+        shape: crate::content::next_version(),
     })
 }
 
@@ -745,12 +750,17 @@ mod tests {
             editions: &[Arc<Edition>],
         ) -> bool {
             let aliases = TagAliases::default();
+            let last_shape = cache.site.as_ref().map(|kept| kept.shape);
             let site = cache
                 .assemble(config, pages.to_vec(), editions.to_vec(), &aliases)
                 .unwrap();
-            let fresh = assemble(config, pages.to_vec(), editions.to_vec(), &aliases).unwrap();
-            assert_eq!(format!("{site:?}"), format!("{fresh:?}"));
+            let mut fresh = assemble(config, pages.to_vec(), editions.to_vec(), &aliases).unwrap();
+            assert_ne!(site.shape, fresh.shape, "each assemble names a new shape");
+            // A patched model keeps the shape it was made with; a new one has its own.
             let patched = cache.patched();
+            assert_eq!(patched, last_shape == Some(site.shape));
+            fresh.shape = site.shape;
+            assert_eq!(format!("{site:?}"), format!("{fresh:?}"));
             cache.keep(site);
             patched
         }

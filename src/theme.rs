@@ -31,8 +31,8 @@ impl FileSource {
     /// The file's identity for incremental builds: where it is, its size and modification
     /// time (reading every asset to hash it would cost more than copying it).
     pub fn identity(&self) -> u64 {
-        use std::hash::{DefaultHasher, Hash, Hasher};
-        let mut hasher = DefaultHasher::new();
+        use std::hash::{Hash, Hasher};
+        let mut hasher = crate::render::fingerprint::hasher();
         match self {
             FileSource::Embedded(bytes) => (bytes.as_ptr() as usize, bytes.len()).hash(&mut hasher),
             FileSource::Disk(path) => {
@@ -51,8 +51,8 @@ impl FileSource {
 /// A fingerprint of everything the theme gives every page: templates, static files (which
 /// `asset()` hashes into URLs) and strings.
 pub fn fingerprint(files: &ThemeFiles) -> u64 {
-    use std::hash::{DefaultHasher, Hash, Hasher};
-    let mut hasher = DefaultHasher::new();
+    use std::hash::{Hash, Hasher};
+    let mut hasher = crate::render::fingerprint::hasher();
     for t in &files.templates {
         (&t.name, &t.text).hash(&mut hasher);
     }

@@ -73,8 +73,8 @@ impl Page {
     /// it in step with `render::views::SummaryView`; the rebuild-equivalence test compares
     /// incremental rebuilds with clean builds and catches a field left out.
     pub fn summary_fields_hash(&self) -> u64 {
-        use std::hash::{DefaultHasher, Hash, Hasher};
-        let mut hasher = DefaultHasher::new();
+        use std::hash::{Hash, Hasher};
+        let mut hasher = crate::render::fingerprint::hasher();
         (
             &self.title,
             &self.slug,

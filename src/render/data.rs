@@ -273,7 +273,7 @@ pub struct SearchFragment {
 
 /// Listed page `i`'s search index entry.
 pub fn search_fragment(site: &Site, i: usize) -> SearchFragment {
-    use std::hash::{DefaultHasher, Hash, Hasher};
+    use std::hash::{Hash, Hasher};
     let page = &site.pages[i];
     let text = if page.summary.as_deref() == Some(page.excerpt.as_str()) {
         ""
@@ -291,7 +291,7 @@ pub fn search_fragment(site: &Site, i: usize) -> SearchFragment {
         text,
     };
     let json = serde_json::to_string(&entry).unwrap_or_else(|_| "{}".to_string());
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = crate::render::fingerprint::hasher();
     json.hash(&mut hasher);
     SearchFragment {
         script: script_json_str(&json),

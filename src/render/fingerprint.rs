@@ -6,18 +6,29 @@
 //! the job. Views are fingerprinted through their serialised form, the very data the
 //! template sees, so a field added to a view is covered without touching this file.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::io::Write;
 
 use serde::Serialize;
 
+/// The hasher of every fingerprint and content hash: foldhash's quality variant with a
+/// fixed seed. A 64-bit hash that passes SMHasher3, several times faster than std's SipHash
+/// on the short parts fingerprints are made of (a watch rebuild makes tens of thousands).
+/// Fingerprints live only in memory, so its values need not be stable across versions.
+pub type Hasher64 = foldhash::quality::FoldHasher<'static>;
+
+/// A fresh `Hasher64`.
+pub fn hasher() -> Hasher64 {
+    foldhash::quality::FixedState::with_seed(0x6272_6965_6669_6e67).build_hasher()
+}
+
 /// Builds one fingerprint from parts.
-pub struct Fingerprint(DefaultHasher);
+pub struct Fingerprint(Hasher64);
 
 impl Fingerprint {
     /// Starts from the site-wide inputs and the output's path.
     pub fn new(global: u64, path: &str) -> Self {
-        let mut hasher = DefaultHasher::new();
+        let mut hasher = hasher();
         global.hash(&mut hasher);
         path.hash(&mut hasher);
         Fingerprint(hasher)
@@ -35,13 +46,13 @@ impl Fingerprint {
 
 /// The fingerprint of a serialisable view: a hash of its JSON form, streamed, not stored.
 pub fn of_view(view: &impl Serialize) -> u64 {
-    let mut writer = HashWriter(DefaultHasher::new());
+    let mut writer = HashWriter(hasher());
     // Writing into a hasher cannot fail, and views serialise without error.
     let _ = serde_json::to_writer(&mut writer, view);
     writer.0.finish()
 }
 
-struct HashWriter(DefaultHasher);
+struct HashWriter(Hasher64);
 
 impl Write for HashWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -55,7 +66,7 @@ impl Write for HashWriter {
 
 /// A hash of anything `Debug` (configuration and the like, read once per build).
 pub fn of_debug(value: &impl std::fmt::Debug) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = hasher();
     format!("{value:?}").hash(&mut hasher);
     hasher.finish()
 }

@@ -80,6 +80,67 @@ pub struct RenderCache {
     /// Each edition as lists show it (by `Fingerprints::edition_summaries`), and the lists
     /// of all tags and all sources (by `Fingerprints::tags` and `sources`).
     lists: rustc_hash::FxHashMap<u64, Value>,
+    /// The outputs of the last model's shape.
+    plan: Option<Plan>,
+}
+
+/// The outputs a model's shape has (see `Site::shape`): what each is made by and its path,
+/// and the copies last found not to overwrite any of them. A render of a patched model (a
+/// save in watch mode) takes them as they are instead of working them out for every page.
+struct Plan {
+    shape: u64,
+    /// Whether the site has its own `robots.txt`, and a custom domain (a `CNAME` file).
+    robots: bool,
+    cname: bool,
+    jobs: Vec<Job>,
+    /// The output path of each of `jobs`.
+    paths: Vec<String>,
+    /// The data files, then `paths`.
+    generated: Vec<String>,
+    /// A hash of `paths`, for the sitemap's fingerprint.
+    paths_hash: u64,
+    /// The paths of the copies checked against `generated` (none collided).
+    copy_paths: Vec<String>,
+}
+
+impl Plan {
+    fn new(site: &Site, statics: &BTreeMap<String, FileSource>) -> Plan {
+        let jobs = jobs(site, statics);
+        let paths: Vec<String> = jobs.iter().map(|j| j.path(site)).collect();
+        // Files written from data, not templates.
+        let mut data_files = vec![
+            ".nojekyll",
+            "feed.json",
+            "search-index.json",
+            "search-index.js",
+        ];
+        if site.config.cname.is_some() {
+            data_files.push("CNAME");
+        }
+        let generated: Vec<String> = data_files
+            .iter()
+            .map(|f| f.to_string())
+            .chain(paths.iter().cloned())
+            .collect();
+        let paths_hash = fingerprint::Fingerprint::new(0, "").add(&paths).finish();
+        Plan {
+            shape: site.shape,
+            robots: statics.contains_key("robots.txt"),
+            cname: site.config.cname.is_some(),
+            jobs,
+            paths,
+            generated,
+            paths_hash,
+            copy_paths: Vec::new(),
+        }
+    }
+
+    /// Whether this plan is the one `new` would make for `site` and `statics`.
+    fn fits(&self, site: &Site, statics: &BTreeMap<String, FileSource>) -> bool {
+        self.shape == site.shape
+            && self.robots == statics.contains_key("robots.txt")
+            && self.cname == site.config.cname.is_some()
+    }
 }
 
 /// What a render produced.
@@ -276,7 +337,8 @@ struct Fingerprints {
 }
 
 impl Fingerprints {
-    fn new(site: &Site, inputs: u64, paths: &[String]) -> Self {
+    /// `paths_hash`: the hash of every output's path (`Plan::paths_hash`).
+    fn new(site: &Site, inputs: u64, paths_hash: u64) -> Self {
         use fingerprint::{Fingerprint, of_debug, of_view};
         let config = &site.config;
         let global = Fingerprint::new(inputs, "")
@@ -329,7 +391,7 @@ impl Fingerprints {
         let mut all_editions = Fingerprint::new(global, "");
         all_editions.add(&editions);
         let mut sitemap = Fingerprint::new(global, "");
-        sitemap.add(paths);
+        sitemap.add(paths_hash);
         for page in &site.pages {
             sitemap.add(page.modified());
         }
@@ -373,28 +435,31 @@ pub fn render(
     if !unknown.is_empty() {
         return Err(Error::Diagnostics(unknown));
     }
-    let jobs = jobs(site, statics);
-    let paths: Vec<String> = jobs.iter().map(|j| j.path(site)).collect();
+    let mut plan = match cache.plan.take() {
+        Some(plan) if plan.fits(site, statics) => plan,
+        _ => Plan::new(site, statics),
+    };
     let copies = copies(site, statics);
-    // Files written from data, not templates.
-    let mut data_files = vec![
-        ".nojekyll",
-        "feed.json",
-        "search-index.json",
-        "search-index.js",
-    ];
-    if config.cname.is_some() {
-        data_files.push("CNAME");
+    // The same copies were found not to collide with the same outputs before.
+    let checked = plan.copy_paths.len() == copies.len()
+        && plan
+            .copy_paths
+            .iter()
+            .zip(&copies)
+            .all(|(a, (b, _))| a == b);
+    if !checked {
+        let collisions = collisions(&config.root, &plan.generated, &copies);
+        if !collisions.is_empty() {
+            return Err(Error::Diagnostics(collisions));
+        }
+        plan.copy_paths = copies.iter().map(|(p, _)| p.clone()).collect();
     }
-    let generated: Vec<String> = data_files
-        .iter()
-        .map(|f| f.to_string())
-        .chain(paths.iter().cloned())
-        .collect();
-    let collisions = collisions(&config.root, &generated, &copies);
-    if !collisions.is_empty() {
-        return Err(Error::Diagnostics(collisions));
-    }
+    let Plan {
+        jobs,
+        paths,
+        generated,
+        ..
+    } = &plan;
 
     sink.expect(
         &mut generated
@@ -411,7 +476,7 @@ pub fn render(
         );
     }
     let templates = &*templates;
-    let fingerprints = Fingerprints::new(site, inputs, &paths);
+    let fingerprints = Fingerprints::new(site, inputs, plan.paths_hash);
     // Made again only when what they show changed (see `RenderCache::lists`).
     let cached =
         |key: u64, make: &dyn Fn() -> Value| cache.lists.get(&key).cloned().unwrap_or_else(make);
@@ -543,11 +608,13 @@ pub fn render(
         return Err(Error::Diagnostics(errors));
     }
     data_files?;
-    Ok(RenderReport {
+    let report = RenderReport {
         pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
         files: generated.len() + copies.len(),
         rendered: rendered.into_inner(),
-    })
+    };
+    cache.plan = Some(plan);
+    Ok(report)
 }
 
 impl Shared<'_> {
@@ -618,6 +685,7 @@ impl Shared<'_> {
             summaries,
             search: search.into_iter().collect(),
             lists,
+            plan: None,
         }
     }
 

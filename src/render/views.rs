@@ -156,9 +156,9 @@ impl<'a> SummaryView<'a> {
 /// inputs' fingerprint (the description and time zone are the site's). Cheap, so every
 /// build computes it for every page.
 pub fn summary_fingerprint(site: &Site, i: usize, term_identities: &[u64], global: u64) -> u64 {
-    use std::hash::{DefaultHasher, Hash, Hasher};
+    use std::hash::{Hash, Hasher};
     let page = &site.pages[i];
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = crate::render::fingerprint::hasher();
     (global, page.summary_hash).hash(&mut hasher);
     for &t in &site.page_tags[i] {
         term_identities[t].hash(&mut hasher);
@@ -174,8 +174,8 @@ pub fn summary_fingerprint(site: &Site, i: usize, term_identities: &[u64], globa
 }
 
 pub fn term_identity(t: &Term) -> u64 {
-    use std::hash::{DefaultHasher, Hash, Hasher};
-    let mut hasher = DefaultHasher::new();
+    use std::hash::{Hash, Hasher};
+    let mut hasher = crate::render::fingerprint::hasher();
     (&t.name, &t.names, &t.slug, &t.url).hash(&mut hasher);
     hasher.finish()
 }
