@@ -7,7 +7,8 @@
 # the sentence. Prints each edit's save→page and save→log times and the rebuild's own ms, then
 # the medians. The corpus is copied, never changed.
 #
-# Usage: bench/watch_latency.sh [CORPUS [EDITS]]
+# Usage: [WHAT=title] bench/watch_latency.sh [CORPUS [EDITS]]
+#   WHAT=title changes the article's title instead of appending to its text.
 #   CORPUS defaults to $BENCH_DIR/e10k, made with `python3 bench/gen_corpus.py 10000 CORPUS`
 #   if missing; EDITS defaults to 15. Set BRIEFING to time another binary.
 set -euo pipefail
@@ -30,6 +31,7 @@ python3 - "$BRIEFING" "$site" "$edits" <<'PY'
 import os, queue, re, statistics, subprocess, sys, threading, time
 
 binary, site, edits = sys.argv[1], sys.argv[2], int(sys.argv[3])
+what = os.environ.get("WHAT", "text")
 watch = subprocess.Popen([binary, "watch", "--root", site], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True, bufsize=1)
 lines = queue.Queue()
@@ -59,8 +61,17 @@ for i in range(edits):
         text = f.read()
     time.sleep(0.5)  # let the previous round's events and writes settle
     saved = time.monotonic()
+    if what == "title":
+        # A new title: the article's tag, source and home pages, the archive, the feeds
+        # and the search index show it too (all swapped in with the page, in one step).
+        lines_ = text.split("\n")
+        at = next(n for n, l in enumerate(lines_) if l.startswith("title:"))
+        lines_[at] = f'title: "{marker}"'
+        saved_text = "\n".join(lines_)
+    else:
+        saved_text = text + f"\n{marker}\n"
     with open(path, "w", encoding="utf-8") as f:
-        f.write(text + f"\n{marker}\n")
+        f.write(saved_text)
     # Poll the page while waiting for the log line.
     on_page = None
     logged = None

@@ -3,9 +3,10 @@
 //! the way `watch` does, then appends a sentence to one article at a time and rebuilds,
 //! printing each rebuild's stage timings and the median.
 //!
-//! Usage: cargo run --release --example rebuild_latency -- SITE [EDITS] [--rescan]
+//! Usage: cargo run --release --example rebuild_latency -- SITE [EDITS] [--rescan] [--title]
 //! SITE is changed (articles get a sentence appended): pass a copy. Each rebuild is told the
 //! edited path, as `watch` tells it; `--rescan` tells it nothing, so it walks and stats all.
+//! `--title` changes each article's title instead, so every list showing it changes too.
 
 use std::time::Duration;
 
@@ -15,7 +16,8 @@ use briefing::cache::BuildCache;
 fn main() {
     let mut args: Vec<String> = std::env::args().collect();
     let rescan = args.iter().any(|a| a == "--rescan");
-    args.retain(|a| a != "--rescan");
+    let title = args.iter().any(|a| a == "--title");
+    args.retain(|a| a != "--rescan" && a != "--title");
     let (root, edits) = match args.as_slice() {
         [_, root] => (root.clone(), 9),
         [_, root, n] => (root.clone(), n.parse().expect("EDITS is a number")),
@@ -49,7 +51,17 @@ fn main() {
     for i in 0..=edits {
         let article = &articles[(i * 7919) % articles.len()];
         let mut text = std::fs::read_to_string(article).expect("read article");
-        text.push_str(&format!("\nAppended sentence {i}.\n"));
+        if title {
+            // Every list showing the article changes too.
+            let at = text.find("\ntitle:").expect("a title line") + 1;
+            let end = at + text[at..].find('\n').expect("a line end");
+            let stamp = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            text.replace_range(at..end, &format!("title: \"Retitled {i} {stamp}\""));
+        } else {
+            text.push_str(&format!("\nAppended sentence {i}.\n"));
+        }
         std::fs::write(article, text).expect("write article");
         // As `watch` does: the parse cache is told which path changed, so it neither walks
         // content/ nor stats the other files (with --rescan: unknown, so it does both).

@@ -82,7 +82,13 @@ pub struct RenderCache {
     lists: rustc_hash::FxHashMap<u64, Value>,
     /// The outputs of the last model's shape.
     plan: Option<Plan>,
+    /// Each archive month's rendered list, by its fingerprint (see `Shared::archive`).
+    months: rustc_hash::FxHashMap<u64, Value>,
 }
+
+/// The template of one month of the archive (optional: a theme without it renders the
+/// archive in `archive.html` alone).
+const ARCHIVE_MONTH: &str = "archive-month.html";
 
 /// The outputs a model's shape has (see `Site::shape`): what each is made by and its path,
 /// and the copies last found not to overwrite any of them. A render of a patched model (a
@@ -307,6 +313,8 @@ struct Shared<'a> {
     tags: Value,
     sources: Value,
     fingerprints: Fingerprints,
+    /// The archive months' lists this render used, once the archive is rendered.
+    months: Mutex<Option<rustc_hash::FxHashMap<u64, Value>>>,
 }
 
 /// Fingerprints of the parts outputs are made from, computed once per render.
@@ -503,6 +511,7 @@ pub fn render(
         tags: cached(fingerprints.tags, &|| term_list(&site.tags)),
         sources: cached(fingerprints.sources, &|| term_list(&site.sources)),
         fingerprints,
+        months: Mutex::new(None),
     };
 
     let search_made = Mutex::new(Vec::new());
@@ -686,6 +695,12 @@ impl Shared<'_> {
             search: search.into_iter().collect(),
             lists,
             plan: None,
+            // Not rendered this time (its inputs did not change): the kept lists still hold.
+            months: self
+                .months
+                .into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .unwrap_or_else(|| self.cache.months.clone()),
         }
     }
 
@@ -893,7 +908,7 @@ impl Shared<'_> {
                 "edition.html"
             }
             Job::Archive => {
-                ctx.insert_value("years", self.archive());
+                ctx.insert_value("years", self.archive()?);
                 "archive.html"
             }
             Job::Search => "search.html",
@@ -1013,28 +1028,62 @@ impl Shared<'_> {
     }
 
     /// Years and months of listed articles, each article its cached summary.
-    fn archive(&self) -> Value {
+    /// The archive's years and months. With an `archive-month.html` template, each month
+    /// also has `list`, that template rendered for it: made again only when the month's
+    /// summaries change (kept in `RenderCache::months`), so a new title re-renders one month
+    /// of the archive, not every article in it.
+    fn archive(&self) -> Result<Value> {
         let site = self.site;
-        let years: Vec<Value> = crate::site::archive(site)
-            .into_iter()
-            .map(|(year, months)| {
-                let months: Vec<Value> = months
-                    .into_iter()
-                    .map(|(month, pages)| {
-                        let name = crate::dates::month_name(month, &site.config.language);
-                        let pages: Vec<Value> =
-                            pages.into_iter().map(|i| self.summary(i)).collect();
-                        object([
-                            ("month", Value::from(month)),
-                            ("name", Value::from(name)),
-                            ("pages", Value::from(pages)),
-                        ])
-                    })
-                    .collect();
-                object([("year", Value::from(year)), ("months", Value::from(months))])
-            })
-            .collect();
-        Value::from(years)
+        let fps = &self.fingerprints;
+        let config = &site.config;
+        let by_month = self.templates.contains(ARCHIVE_MONTH);
+        let mut lists = rustc_hash::FxHashMap::default();
+        let mut years: Vec<Value> = Vec::new();
+        for (year, months) in crate::site::archive(site) {
+            let mut month_values: Vec<Value> = Vec::with_capacity(months.len());
+            for (month, pages) in months {
+                let name = crate::dates::month_name(month, &config.language);
+                let summaries: Vec<Value> = pages.iter().map(|&i| self.summary(i)).collect();
+                let mut value = object([
+                    ("month", Value::from(month)),
+                    ("name", Value::from(name)),
+                    ("pages", Value::from(summaries)),
+                ]);
+                if by_month {
+                    let mut key = fingerprint::Fingerprint::new(fps.global, ARCHIVE_MONTH);
+                    key.add(year).add(month);
+                    for &i in &pages {
+                        key.add(fps.summaries[i]);
+                    }
+                    let key = key.finish();
+                    let list = match self.cache.months.get(&key) {
+                        Some(list) => list.clone(),
+                        None => {
+                            let mut ctx = Context::new();
+                            ctx.insert("lang", &config.language);
+                            ctx.insert("dir", config::direction(&config.language));
+                            ctx.insert_value("m", value.clone());
+                            let bytes = render_one(
+                                self.templates,
+                                ARCHIVE_MONTH,
+                                "archive/index.html",
+                                &ctx,
+                            )?;
+                            Value::from(String::from_utf8_lossy(&bytes).into_owned())
+                        }
+                    };
+                    lists.insert(key, list.clone());
+                    value = extend(&value, [("list", list)]);
+                }
+                month_values.push(value);
+            }
+            years.push(object([
+                ("year", Value::from(year)),
+                ("months", Value::from(month_values)),
+            ]));
+        }
+        *self.months.lock().unwrap_or_else(|e| e.into_inner()) = Some(lists);
+        Ok(Value::from(years))
     }
 
     fn atom(&self, kind: FeedKind) -> data::AtomFeed<'_> {
