@@ -78,8 +78,6 @@ pub struct Staging {
     output: PathBuf,
     staging: PathBuf,
     spare: PathBuf,
-    /// Every path the build produced; anything else in the staging folder is stale.
-    produced: Mutex<HashSet<String>>,
     bytes: AtomicU64,
     written: AtomicUsize,
     /// The folder started empty: nothing to compare against, nothing stale to remove.
@@ -160,7 +158,6 @@ impl Staging {
             output: output.to_path_buf(),
             staging,
             spare,
-            produced: Mutex::new(HashSet::default()),
             bytes: AtomicU64::new(0),
             written: AtomicUsize::new(0),
             fresh,
@@ -208,11 +205,13 @@ impl Staging {
 
     fn swap_in(&mut self) -> Result<()> {
         if !self.fresh {
-            let produced = self.produced.lock().unwrap_or_else(|e| e.into_inner());
+            // Every output of the build is in `made_from` (recorded as reused or written; a
+            // build that failed to make one never gets here): anything else is stale.
+            let produced = self.made_from.lock().unwrap_or_else(|e| e.into_inner());
             match &self.spare_made {
                 // Known contents: the stale files are the known ones this build did not make.
                 Some(spare) => {
-                    for path in spare.keys().filter(|p| !produced.contains(*p)) {
+                    for path in spare.keys().filter(|p| !produced.contains_key(*p)) {
                         remove_file_and_empty_parents(&self.staging, path)?;
                     }
                 }
@@ -243,10 +242,6 @@ impl Staging {
 
     /// Makes `path` hold `bytes`, writing only when its bytes differ.
     fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        self.produced
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string());
         self.record(path, bytes.len() as u64);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         let target = self.staging.join(path);
@@ -456,12 +451,10 @@ impl Sink for Staging {
             .par_iter()
             .map(|&(path, fingerprint)| self.reusable(path, fingerprint))
             .collect::<Result<_>>()?;
-        let mut produced = self.produced.lock().unwrap_or_else(|e| e.into_inner());
         let mut made = self.made_from.lock().unwrap_or_else(|e| e.into_inner());
         made.reserve(outputs.len());
         for (&(path, fingerprint), len) in outputs.iter().zip(&lengths) {
             if let Some(len) = len {
-                produced.insert(path.to_string());
                 self.bytes.fetch_add(*len, Ordering::Relaxed);
             }
             // Not reused: the bytes come next, through `file` or `copy`.
@@ -553,7 +546,7 @@ fn remove_file_and_empty_parents(base: &Path, path: &str) -> Result<()> {
 }
 
 /// Deletes every file under `dir` that the build did not produce, and folders left empty.
-fn remove_stale(base: &Path, dir: &Path, produced: &HashSet<String>) -> Result<bool> {
+fn remove_stale(base: &Path, dir: &Path, produced: &Made) -> Result<bool> {
     let mut empty = true;
     for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
@@ -572,7 +565,7 @@ fn remove_stale(base: &Path, dir: &Path, produced: &HashSet<String>) -> Result<b
             .unwrap_or(&path)
             .to_string_lossy()
             .replace('\\', "/");
-        if produced.contains(&rel) {
+        if produced.contains_key(&rel) {
             empty = false;
         } else {
             std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
