@@ -99,10 +99,9 @@ struct Plan {
     robots: bool,
     cname: bool,
     jobs: Vec<Job>,
-    /// The output path of each of `jobs`.
-    paths: Vec<String>,
-    /// The data files, then `paths`.
+    /// The data files, then the output path of each of `jobs` (see `paths`).
     generated: Vec<String>,
+    data_files: usize,
     /// A hash of `paths`, for the sitemap's fingerprint.
     paths_hash: u64,
     /// The paths of the copies checked against `generated` (none collided).
@@ -112,7 +111,6 @@ struct Plan {
 impl Plan {
     fn new(site: &Site, statics: &BTreeMap<String, FileSource>) -> Plan {
         let jobs = jobs(site, statics);
-        let paths: Vec<String> = jobs.iter().map(|j| j.path(site)).collect();
         // Files written from data, not templates.
         let mut data_files = vec![
             ".nojekyll",
@@ -126,19 +124,26 @@ impl Plan {
         let generated: Vec<String> = data_files
             .iter()
             .map(|f| f.to_string())
-            .chain(paths.iter().cloned())
+            .chain(jobs.iter().map(|j| j.path(site)))
             .collect();
-        let paths_hash = fingerprint::Fingerprint::new(0, "").add(&paths).finish();
+        let paths_hash = fingerprint::Fingerprint::new(0, "")
+            .add(&generated[data_files.len()..])
+            .finish();
         Plan {
             shape: site.shape,
             robots: statics.contains_key("robots.txt"),
             cname: site.config.cname.is_some(),
             jobs,
-            paths,
             generated,
+            data_files: data_files.len(),
             paths_hash,
             copy_paths: Vec::new(),
         }
+    }
+
+    /// The output path of each of `jobs`.
+    fn paths(&self) -> &[String] {
+        &self.generated[self.data_files..]
     }
 
     /// Whether this plan is the one `new` would make for `site` and `statics`.
@@ -462,12 +467,7 @@ pub fn render(
         }
         plan.copy_paths = copies.iter().map(|(p, _)| p.clone()).collect();
     }
-    let Plan {
-        jobs,
-        paths,
-        generated,
-        ..
-    } = &plan;
+    let (jobs, paths, generated) = (&plan.jobs, plan.paths(), &plan.generated);
 
     sink.expect(
         &mut generated
