@@ -215,7 +215,8 @@ impl ParseCache {
 struct Results<T> {
     files: Arc<Vec<ArticleFile>>,
     parsed: Vec<Parsed<T>>,
-    at: HashMap<PathBuf, usize>,
+    /// Made on the first save that needs it: a plain build never looks a path up.
+    at: Option<HashMap<PathBuf, usize>>,
 }
 
 /// The file's new stamp and parse, or `None` when the cached parse still holds. A cached
@@ -261,7 +262,11 @@ fn refresh<T: Send + Sync>(
     {
         let mut parsed = 0;
         for path in paths {
-            let Some(&i) = results.at.get(path) else {
+            let at = results.at.get_or_insert_with(|| {
+                let paths = files.iter().map(|f| f.path.clone());
+                paths.zip(0..).collect()
+            });
+            let Some(&i) = at.get(path) else {
                 continue;
             };
             let file = &files[i];
@@ -310,11 +315,7 @@ fn refresh<T: Send + Sync>(
     *last = Some(Results {
         files: Arc::clone(files),
         parsed: results.clone(),
-        at: files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.path.clone(), i))
-            .collect(),
+        at: None,
     });
     Ok((results, parsed))
 }
