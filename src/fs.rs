@@ -22,6 +22,24 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(path, bytes).map_err(|e| Error::io(path, e))
 }
 
+/// Makes the existing file at `path` hold `bytes` by writing over it and cutting what is
+/// left, rather than truncating it first: truncating frees every block only for the write to
+/// allocate them again, which costs several times the write itself on ext4 for a large file
+/// (a 7 MB search index: 7–13 ms against 2 ms). Creates the file if it is missing. Not for
+/// files others may read while it changes: a reader can see old and new bytes mixed.
+pub fn overwrite(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let io = |e| Error::io(path, e);
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(io)?;
+    file.write_all(bytes).map_err(io)?;
+    file.set_len(bytes.len() as u64).map_err(io)
+}
+
 pub fn create_dir_all(path: &Path) -> Result<()> {
     std::fs::create_dir_all(path).map_err(|e| Error::io(path, e))
 }
@@ -34,5 +52,22 @@ pub fn remove_dir_all(path: &Path) -> Result<()> {
     match std::fs::remove_dir_all(path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path, e)),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overwrite_leaves_exactly_the_new_bytes_whether_longer_or_shorter() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.json");
+        overwrite(&path, b"[1,2,3]").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"[1,2,3]");
+        overwrite(&path, b"[1]").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"[1]");
+        overwrite(&path, b"[1,2,3,4,5]").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"[1,2,3,4,5]");
     }
 }

@@ -56,8 +56,19 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
     Ok(())
 }
 
-/// For each file of a folder: the fingerprint of the inputs it was made from, and its size.
-pub type Made = HashMap<String, (u64, u64)>;
+/// For each file of a folder: what it was made from.
+pub type Made = HashMap<String, MadeFile>;
+
+/// What one output file was made from, and by which build.
+#[derive(Debug, Clone, Copy)]
+pub struct MadeFile {
+    /// The fingerprint of the inputs it was made from.
+    fingerprint: u64,
+    len: u64,
+    /// The build that made it or found it current (see `Staging::build`): a staging folder's
+    /// map starts as what its files were made from, and a file no build touches is stale.
+    build: u64,
+}
 
 /// What a long-running process (watch) remembers between builds: what every file in
 /// `output/` and in the spare folder was made from. With it, a rebuild renders only outputs
@@ -86,12 +97,17 @@ pub struct Staging {
     made: std::sync::OnceLock<HashSet<String>>,
     /// Set once the swap is done; until then, dropping puts the folder back (see `Drop`).
     committed: bool,
-    /// What the files now in the staging folder (the spare) were made from, when known.
-    spare_made: Option<Made>,
+    /// Whether `made_from` started as what the files already in the staging folder (the
+    /// spare) were made from. Else it started empty and the folder's contents are unknown.
+    spare_known: bool,
     /// What the files in `output/` were made from, when known.
     output_made: Option<Arc<Made>>,
-    /// What this build's files are made from.
+    /// What the files in the staging folder were made from: this build's files (`build`
+    /// set to this build's), and the spare's files no output of this build has claimed yet.
+    /// Updated in place, so a rebuild that makes the same files allocates nothing here.
     made_from: Mutex<Made>,
+    /// This build's mark in `made_from` (unique to it).
+    build: u64,
     /// Held from `begin` until the staging folder is swapped in or put back; dropped last,
     /// after `Drop::drop` has tidied up, so the next build never sees a half-done folder.
     _lock: OutputLock,
@@ -163,9 +179,10 @@ impl Staging {
             fresh,
             made: std::sync::OnceLock::new(),
             committed: false,
-            spare_made: if fresh { None } else { spare_made },
+            spare_known: !fresh && spare_made.is_some(),
             output_made,
-            made_from: Mutex::new(HashMap::default()),
+            made_from: Mutex::new(if fresh { None } else { spare_made }.unwrap_or_default()),
+            build: crate::content::next_version(),
             _lock: lock,
         };
         me.put(MARKER, b"")?;
@@ -205,19 +222,26 @@ impl Staging {
 
     fn swap_in(&mut self) -> Result<()> {
         if !self.fresh {
-            // Every output of the build is in `made_from` (recorded as reused or written; a
-            // build that failed to make one never gets here): anything else is stale.
-            let produced = self.made_from.lock().unwrap_or_else(|e| e.into_inner());
-            match &self.spare_made {
-                // Known contents: the stale files are the known ones this build did not make.
-                Some(spare) => {
-                    for path in spare.keys().filter(|p| !produced.contains_key(*p)) {
-                        remove_file_and_empty_parents(&self.staging, path)?;
+            // Every output of the build is in `made_from` with this build's mark (recorded
+            // as reused or written; a build that failed to make one never gets here):
+            // anything else is stale.
+            let mut made = self.made_from.lock().unwrap_or_else(|e| e.into_inner());
+            if self.spare_known {
+                // Known contents: the stale files are the spare's that this build did not make.
+                let build = self.build;
+                let mut removed = Ok(());
+                made.retain(|path, file| {
+                    if file.build == build {
+                        return true;
                     }
-                }
-                None => {
-                    remove_stale(&self.staging, &self.staging, &produced)?;
-                }
+                    if removed.is_ok() {
+                        removed = remove_file_and_empty_parents(&self.staging, path);
+                    }
+                    false
+                });
+                removed?;
+            } else {
+                remove_stale(&self.staging, &self.staging, &made)?;
             }
         }
         if self.output.exists() {
@@ -233,11 +257,19 @@ impl Staging {
         let mut made = self.made_from.lock().unwrap_or_else(|e| e.into_inner());
         // Files made without a fingerprint (the marker, kept files) get one that matches
         // nothing, so they are never reused, only known.
-        let fingerprint = made
-            .get(path)
-            .map(|(f, _)| *f)
-            .unwrap_or_else(crate::content::next_version);
-        made.insert(path.to_string(), (fingerprint, len));
+        let build = self.build;
+        let unique = || MadeFile {
+            fingerprint: crate::content::next_version(),
+            len,
+            build,
+        };
+        match made.get_mut(path) {
+            Some(file) if file.build == build => file.len = len,
+            Some(file) => *file = unique(),
+            None => {
+                made.insert(path.to_string(), unique());
+            }
+        }
     }
 
     /// Makes `path` hold `bytes`, writing only when its bytes differ.
@@ -262,7 +294,8 @@ impl Staging {
                 }
             }
         }
-        fs::write(&target, bytes)?;
+        // The staging folder is nobody's to read until it is swapped in.
+        fs::overwrite(&target, bytes)?;
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -443,40 +476,69 @@ impl Sink for Staging {
         Ok(self.reuse_all(&[(path, fingerprint)])?[0])
     }
 
-    /// `reuse` for a batch: the copies run in parallel, and what the build made is recorded
-    /// under one lock, not two locks per output.
+    /// `reuse` for a batch, under one lock: the spare's files are claimed in place, and the
+    /// copies from `output/` run in parallel, outside the lock.
     fn reuse_all(&self, outputs: &[(&str, u64)]) -> Result<Vec<bool>> {
         use rayon::prelude::*;
+        let build = self.build;
+        // Some(len) when the spare's file is what the fingerprint makes: it is this build's now.
+        let spare: Vec<Option<u64>> = {
+            let mut made = self.made_from.lock().unwrap_or_else(|e| e.into_inner());
+            outputs
+                .iter()
+                .map(|&(path, fingerprint)| match made.get_mut(path) {
+                    Some(file) if file.build != build && file.fingerprint == fingerprint => {
+                        file.build = build;
+                        Some(file.len)
+                    }
+                    _ => None,
+                })
+                .collect()
+        };
         let lengths: Vec<Option<u64>> = outputs
             .par_iter()
-            .map(|&(path, fingerprint)| self.reusable(path, fingerprint))
+            .zip(&spare)
+            .map(|(&(path, fingerprint), spare)| match spare {
+                Some(len) => Ok(Some(*len)),
+                None => self.copied_from_output(path, fingerprint),
+            })
             .collect::<Result<_>>()?;
         let mut made = self.made_from.lock().unwrap_or_else(|e| e.into_inner());
-        made.reserve(outputs.len());
-        for (&(path, fingerprint), len) in outputs.iter().zip(&lengths) {
+        for ((&(path, fingerprint), len), spare) in outputs.iter().zip(&lengths).zip(&spare) {
             if let Some(len) = len {
                 self.bytes.fetch_add(*len, Ordering::Relaxed);
             }
+            if spare.is_some() {
+                continue;
+            }
             // Not reused: the bytes come next, through `file` or `copy`.
-            made.insert(path.to_string(), (fingerprint, len.unwrap_or(0)));
+            let file = MadeFile {
+                fingerprint,
+                len: len.unwrap_or(0),
+                build,
+            };
+            match made.get_mut(path) {
+                Some(old) => *old = file,
+                None => {
+                    made.insert(path.to_string(), file);
+                }
+            }
         }
         Ok(lengths.iter().map(Option::is_some).collect())
     }
 }
 
 impl Staging {
-    /// The length of `path` in the staging folder when it can hold what `fingerprint` makes
-    /// without rendering it: already there, or copied from `output/`.
-    fn reusable(&self, path: &str, fingerprint: u64) -> Result<Option<u64>> {
-        let known = |made: &Made| {
-            made.get(path)
-                .filter(|(f, _)| *f == fingerprint)
-                .map(|e| e.1)
-        };
-        if let Some(len) = self.spare_made.as_ref().and_then(known) {
-            return Ok(Some(len));
-        }
-        let Some(len) = self.output_made.as_deref().and_then(known) else {
+    /// The length of `path` once copied into the staging folder from `output/`, when the
+    /// file there was made from the same inputs (it changed in the last build).
+    fn copied_from_output(&self, path: &str, fingerprint: u64) -> Result<Option<u64>> {
+        let Some(len) = self
+            .output_made
+            .as_deref()
+            .and_then(|made| made.get(path))
+            .filter(|file| file.fingerprint == fingerprint)
+            .map(|file| file.len)
+        else {
             return Ok(None);
         };
         let target = self.staging.join(path);

@@ -84,6 +84,9 @@ pub struct RenderCache {
     plan: Option<Plan>,
     /// Each archive month's rendered list, by its fingerprint (see `Shared::archive`).
     months: rustc_hash::FxHashMap<u64, Value>,
+    /// The buffers the search index and its script were last made in (see
+    /// `data::search_index`).
+    search_index: (Vec<u8>, Vec<u8>),
 }
 
 /// The template of one month of the archive (optional: a theme without it renders the
@@ -496,6 +499,7 @@ pub fn render(
                 .collect::<Vec<_>>(),
         )
     };
+    let mut search_buffers = std::mem::take(&mut cache.search_index);
     let shared = Shared {
         site,
         templates,
@@ -575,13 +579,13 @@ pub fn render(
             let keep_index = made_from("search-index.json", index_fp)?;
             let keep_script = made_from("search-index.js", script_fp)?;
             if !(keep_index && keep_script) {
-                let fragments: Vec<_> = search.iter().map(|(_, f)| f.clone()).collect();
-                let (index, script) = data::search_index(&fragments);
+                let (index, script) = &mut search_buffers;
+                data::search_index(&search, index, script);
                 if !keep_index {
-                    sink.file("search-index.json", &index)?;
+                    sink.file("search-index.json", index)?;
                 }
                 if !keep_script {
-                    sink.file("search-index.js", &script)?;
+                    sink.file("search-index.js", script)?;
                 }
             }
             *search_made.lock().unwrap_or_else(|e| e.into_inner()) = search;
@@ -623,6 +627,7 @@ pub fn render(
         rendered: rendered.into_inner(),
     };
     cache.plan = Some(plan);
+    cache.search_index = search_buffers;
     Ok(report)
 }
 
@@ -695,6 +700,7 @@ impl Shared<'_> {
             search: search.into_iter().collect(),
             lists,
             plan: None,
+            search_index: Default::default(),
             // Not rendered this time (its inputs did not change): the kept lists still hold.
             months: self
                 .months
