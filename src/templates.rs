@@ -32,6 +32,9 @@ pub const REQUIRED: &[&str] = &[
 ];
 
 /// A loaded Tera plus where each template came from, for error messages, and the UI strings.
+/// The component a page summary's `card` is rendered with (see `Templates::uses_cards`).
+pub const CARD_COMPONENT: &str = "article_card";
+
 pub struct Templates {
     pub tera: Tera,
     files: HashMap<String, (PathBuf, String)>,
@@ -73,6 +76,17 @@ impl TemplateCache {
 impl Templates {
     pub fn contains(&self, name: &str) -> bool {
         self.files.contains_key(name)
+    }
+
+    /// Whether list pages can take each page's card ready-made (`card` in a page summary):
+    /// the theme has an `article_card` component and some template reads `.card`. A card is
+    /// then rendered once per page instead of once for every list that shows the page.
+    pub fn uses_cards(&self) -> bool {
+        self.tera.contains_component(CARD_COMPONENT)
+            && self
+                .files
+                .values()
+                .any(|(_, source)| source.contains(".card"))
     }
 
     pub fn names(&self) -> Vec<&str> {

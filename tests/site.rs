@@ -436,3 +436,79 @@ fn bundle_images_in_the_text_carry_their_size_so_nothing_shifts() {
     assert_eq!(img[0].value().attr("height"), Some("10"));
     assert_eq!(img[0].value().attr("alt"), Some("A map of the peninsula"));
 }
+
+/// Lists show each page's `card` (its `article_card` rendered once per build) instead of
+/// rendering the component again: the card must be exactly what the component renders there.
+#[test]
+fn a_summarys_card_is_what_the_article_card_component_renders_in_a_list() {
+    let site = fixture("basic");
+    let templates = site.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("tag.html"),
+        "{% for p in pages %}<div class=\"pair\"><div class=\"cached\">{{ p.card | safe }}</div>\
+         <div class=\"live\">{{ <article_card page={p} /> }}</div></div>{% endfor %}",
+    )
+    .unwrap();
+    let out = site.path().join("output");
+    build_into(site.path(), &out, None);
+    let mut pairs = 0;
+    for entry in std::fs::read_dir(out.join("tags")).unwrap() {
+        let page = entry.unwrap().path().join("index.html");
+        if !page.is_file() {
+            continue;
+        }
+        let doc = html(&page);
+        for pair in select(&doc, ".pair") {
+            let part = |css: &str| {
+                let s = Selector::parse(css).unwrap();
+                pair.select(&s).next().unwrap().inner_html()
+            };
+            let (cached, live) = (part(".cached"), part(".live"));
+            assert!(cached.contains("class=\"card"), "{cached}");
+            assert_eq!(cached, live, "{}", page.display());
+            pairs += 1;
+        }
+    }
+    assert!(pairs >= 3, "only {pairs} cards compared");
+}
+
+/// A card is rendered outside any list page: a template error in it still fails the build
+/// and points into the component's file.
+#[test]
+fn a_card_that_cannot_render_fails_the_build_at_its_template_line() {
+    let site = fixture("basic");
+    let templates = site.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let theme = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/components.html"),
+    )
+    .unwrap();
+    let broken = theme.replacen(
+        "<div class=\"card__body\">",
+        "<div class=\"card__body\">{{ page.no_such_field.deeper }}",
+        1,
+    );
+    assert_ne!(broken, theme);
+    std::fs::write(templates.join("components.html"), &broken).unwrap();
+    let err = briefing::build(&BuildOptions {
+        root: site.path().to_path_buf(),
+        output: Some(site.path().join("output")),
+        ..Default::default()
+    })
+    .unwrap_err()
+    .to_string();
+    let line = 1 + broken
+        .lines()
+        .position(|l| l.contains("no_such_field"))
+        .unwrap();
+    assert!(
+        err.contains(&format!("templates/components.html:{line}:")),
+        "{err}"
+    );
+    assert!(
+        err.contains("while rendering the card of content/articles/"),
+        "{err}"
+    );
+    assert!(!site.path().join("output").exists(), "nothing written");
+}

@@ -323,6 +323,10 @@ struct Shared<'a> {
     fingerprints: Fingerprints,
     /// The archive months' lists this render used, once the archive is rendered.
     months: Mutex<Option<rustc_hash::FxHashMap<u64, Value>>>,
+    /// Whether summaries carry their card (see `Templates::uses_cards`).
+    cards: bool,
+    /// The first card that failed to render: the render fails with it.
+    card_error: Mutex<Option<Error>>,
 }
 
 /// Fingerprints of the parts outputs are made from, computed once per render.
@@ -516,6 +520,8 @@ pub fn render(
         sources: cached(fingerprints.sources, &|| term_list(&site.sources)),
         fingerprints,
         months: Mutex::new(None),
+        cards: templates.uses_cards(),
+        card_error: Mutex::new(None),
     };
 
     let search_made = Mutex::new(Vec::new());
@@ -601,7 +607,17 @@ pub fn render(
         },
     );
 
+    let card_error = shared
+        .card_error
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take();
     *cache = shared.made(search_made.into_inner().unwrap_or_else(|e| e.into_inner()));
+    if let Some(error) = card_error {
+        // A summary whose card failed is kept without one: the next render must make it again.
+        cache.summaries.clear();
+        return Err(error);
+    }
     let mut errors: Vec<Diagnostic> = Vec::new();
     for r in results {
         match r {
@@ -641,9 +657,50 @@ impl Shared<'_> {
                     .summaries
                     .get(&key)
                     .cloned()
-                    .unwrap_or_else(|| Value::from_serializable(&SummaryView::new(self.site, i)))
+                    .unwrap_or_else(|| self.new_summary(i))
             })
             .clone()
+    }
+
+    /// Page `i`'s summary, with its card when the theme uses cards: the `article_card`
+    /// component rendered for it with its defaults, in the site's language, as a list page
+    /// would (lists in the site's language show `{{ p.card | safe }}` instead of rendering
+    /// the component again for every list that has the page).
+    fn new_summary(&self, i: usize) -> Value {
+        let summary = Value::from_serializable(&SummaryView::new(self.site, i));
+        if !self.cards {
+            return summary;
+        }
+        let language = &self.site.config.language;
+        let mut args = Context::new();
+        args.insert_value("page", summary.clone());
+        let mut implicits = Context::new();
+        implicits.insert("lang", language);
+        implicits.insert("dir", config::direction(language));
+        match self.templates.tera.render_component_with_implicits(
+            crate::templates::CARD_COMPONENT,
+            &args,
+            &implicits,
+            None,
+            true,
+        ) {
+            Ok(card) => extend(&summary, [("card", Value::safe_string(&card))]),
+            Err(e) => {
+                let page = &self.site.pages[i];
+                let error = Error::one(self.templates.diagnostic(
+                    &e,
+                    &format!(
+                        " (while rendering the card of {} for lists)",
+                        page.file.display.display()
+                    ),
+                ));
+                self.card_error
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .get_or_insert(error);
+                summary
+            }
+        }
     }
 
     /// The search-index entry of every listed page, in order, with its cache key: reused
