@@ -4,7 +4,6 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::dates::DateView;
 use crate::site::Site;
 
 /// Entries in a feed.
@@ -12,55 +11,99 @@ pub const FEED_ENTRIES: usize = 50;
 
 /// RFC 3339 of a page's date (what feeds and sitemaps want).
 pub fn rfc3339(time: &jiff::ZonedDateTime) -> String {
-    DateView::new(time, "en").iso
+    // As `DateView::iso`, without making the view's other strings.
+    time.timestamp()
+        .display_with_offset(time.offset())
+        .to_string()
 }
 
 /// JSON for a `<script>` element: no `<`, `>` or `&` survives, so `</script>` cannot end it early.
-pub fn script_json(value: &Value) -> String {
+pub fn script_json(value: &impl Serialize) -> String {
     script_json_str(&serde_json::to_string(value).unwrap_or_else(|_| "{}".to_string()))
+}
+
+/// schema.org `NewsArticle`, its keys in the order pages have always had them.
+#[derive(Serialize)]
+struct NewsArticle<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    headline: &'a str,
+    url: &'a str,
+    #[serde(rename = "mainEntityOfPage")]
+    main_entity_of_page: &'a str,
+    #[serde(rename = "datePublished")]
+    date_published: String,
+    #[serde(rename = "dateModified")]
+    date_modified: String,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    publisher: Thing<'a>,
+    keywords: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    author: Authors<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    citation: Vec<Thing<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
+}
+
+/// A schema.org thing with a type, a name and maybe a URL.
+#[derive(Serialize)]
+struct Thing<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Authors<'a> {
+    People(Vec<Thing<'a>>),
+    Publisher(Thing<'a>),
 }
 
 /// schema.org `NewsArticle` for an article page.
 pub fn news_article(site: &Site, i: usize) -> String {
     let page = &site.pages[i];
     let config = &site.config;
-    let mut article = json!({
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": page.title,
-        "url": page.permalink,
-        "mainEntityOfPage": page.permalink,
-        "datePublished": rfc3339(&page.date),
-        "dateModified": rfc3339(page.modified()),
-        "inLanguage": page.lang,
-        "publisher": {"@type": "Organization", "name": config.title, "url": config.base_url},
-        "keywords": site.tag_names(i),
-    });
-    if let Some(summary) = &page.summary {
-        article["description"] = json!(summary);
-    }
-    if !page.authors.is_empty() {
-        article["author"] = page
-            .authors
-            .iter()
-            .map(|a| json!({"@type": "Person", "name": a}))
-            .collect();
-    } else {
-        article["author"] = json!({"@type": "Organization", "name": config.title});
-    }
-    if !page.sources.is_empty() {
-        article["citation"] = page
+    let thing = |kind, name, url| Thing { kind, name, url };
+    let article = NewsArticle {
+        context: "https://schema.org",
+        kind: "NewsArticle",
+        headline: &page.title,
+        url: &page.permalink,
+        main_entity_of_page: &page.permalink,
+        date_published: rfc3339(&page.date),
+        date_modified: rfc3339(page.modified()),
+        in_language: &page.lang,
+        publisher: thing("Organization", &config.title, Some(&config.base_url)),
+        keywords: site.tag_names(i),
+        description: page.summary.as_deref(),
+        author: if page.authors.is_empty() {
+            Authors::Publisher(thing("Organization", &config.title, None))
+        } else {
+            Authors::People(
+                page.authors
+                    .iter()
+                    .map(|a| thing("Person", a, None))
+                    .collect(),
+            )
+        },
+        citation: page
             .sources
             .iter()
-            .map(|s| match &s.url {
-                Some(url) => json!({"@type": "CreativeWork", "name": s.name, "url": url}),
-                None => json!({"@type": "CreativeWork", "name": s.name}),
-            })
-            .collect();
-    }
-    if let Some(image) = &page.image {
-        article["image"] = json!(absolute(&config.base_url, &image.src));
-    }
+            .map(|s| thing("CreativeWork", &s.name, s.url.as_deref()))
+            .collect(),
+        image: page
+            .image
+            .as_ref()
+            .map(|image| absolute(&config.base_url, &image.src)),
+    };
     script_json(&article)
 }
 
@@ -331,13 +374,26 @@ pub fn search_index(
     );
 }
 
-/// Already-serialised JSON made safe inside a script (see `script_json`).
+/// Already-serialised JSON made safe inside a script (see `script_json`): `<`, `>`, `&`
+/// and the line and paragraph separators (which end a line in older JavaScript) as `\u`
+/// escapes, in one pass, without a copy when there is none of them.
 fn script_json_str(json: &str) -> String {
-    json.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
+    let unsafe_at = |b: &u8| matches!(b, b'<' | b'>' | b'&' | 0xE2);
+    if !json.as_bytes().iter().any(unsafe_at) {
+        return json.to_string();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// One sitemap URL.
@@ -361,6 +417,16 @@ mod tests {
         );
         let back: Value = serde_json::from_str(&out).unwrap();
         assert_eq!(back, v);
+    }
+
+    #[test]
+    fn script_escaping_covers_line_separators_and_leaves_other_text_alone() {
+        let json = "\"a\u{2028}b\u{2029}c</d> & ‘ক’\"";
+        assert_eq!(
+            script_json_str(json),
+            "\"a\\u2028b\\u2029c\\u003c/d\\u003e \\u0026 ‘ক’\""
+        );
+        assert_eq!(script_json_str("\"কিম\""), "\"কিম\"");
     }
 
     #[test]
