@@ -348,30 +348,45 @@ fn patch(
             return None;
         }
     }
-    for (i, (new, old)) in pages.iter().zip(&inputs.pages).enumerate() {
-        if Arc::ptr_eq(new, old) {
-            continue;
-        }
-        if !same_page_place(new, old) {
-            return None;
-        }
-        if let Some(at) = inputs.page_at[i] {
-            site.pages[at] = Arc::clone(new);
-        }
-    }
-    for (i, (new, old)) in editions.iter().zip(&inputs.editions).enumerate() {
-        if Arc::ptr_eq(new, old) {
-            continue;
-        }
-        if !same_edition_place(new, old) {
-            return None;
-        }
-        if let Some(at) = inputs.edition_at[i] {
-            site.editions[at] = Arc::clone(new);
-        }
-    }
+    swap_parses(
+        &mut site.pages,
+        pages,
+        &inputs.pages,
+        &inputs.page_at,
+        same_page_place,
+    )?;
+    swap_parses(
+        &mut site.editions,
+        editions,
+        &inputs.editions,
+        &inputs.edition_at,
+        same_edition_place,
+    )?;
     site.config = config.clone();
     Some(site)
+}
+
+/// Puts each changed parse of `new` where its last one (`old`, at `at` in `placed`) stands,
+/// or `None` when one of them changed place (`same_place`).
+fn swap_parses<T>(
+    placed: &mut [Arc<T>],
+    new: &[Arc<T>],
+    old: &[Arc<T>],
+    at: &[Option<usize>],
+    same_place: fn(&T, &T) -> bool,
+) -> Option<()> {
+    for ((new, old), at) in new.iter().zip(old).zip(at) {
+        if Arc::ptr_eq(new, old) {
+            continue;
+        }
+        if !same_place(new, old) {
+            return None;
+        }
+        if let Some(at) = at {
+            placed[*at] = Arc::clone(new);
+        }
+    }
+    Some(())
 }
 
 /// Whether two parses of an article stand in the same place in the model: the fields that

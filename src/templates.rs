@@ -31,10 +31,10 @@ pub const REQUIRED: &[&str] = &[
     "robots.txt",
 ];
 
-/// A loaded Tera plus where each template came from, for error messages, and the UI strings.
 /// The component a page summary's `card` is rendered with (see `Templates::uses_cards`).
 pub const CARD_COMPONENT: &str = "article_card";
 
+/// A loaded Tera plus where each template came from, for error messages, and the UI strings.
 pub struct Templates {
     pub tera: Tera,
     files: HashMap<String, (PathBuf, String)>,

@@ -541,30 +541,36 @@ impl Found {
 
     /// The article and edition files, as `discover_articles` and `discover_editions` give them.
     fn files(&mut self, root: &Path) -> Result<Files> {
-        let articles = match (&self.articles, &self.article_files) {
-            (None, _) => Arc::default(),
-            (Some(_), Some(files)) => Arc::clone(files),
-            (Some(entries), None) => {
-                let files = Arc::new(articles_from(root, &self.articles_dir, entries)?);
-                if !entries.values().any(|k| *k == Kind::Link) {
-                    self.article_files = Some(Arc::clone(&files));
-                }
-                files
-            }
-        };
-        let editions = match (&self.editions, &self.edition_files) {
-            (None, _) => Arc::default(),
-            (Some(_), Some(files)) => Arc::clone(files),
-            (Some(entries), None) => {
-                let files = Arc::new(editions_from(root, entries)?);
-                if !entries.values().any(|k| *k == Kind::Link) {
-                    self.edition_files = Some(Arc::clone(&files));
-                }
-                files
-            }
-        };
+        let articles_dir = &self.articles_dir;
+        let articles = kept_or_listed(&self.articles, &mut self.article_files, |entries| {
+            articles_from(root, articles_dir, entries)
+        })?;
+        let editions = kept_or_listed(&self.editions, &mut self.edition_files, |entries| {
+            editions_from(root, entries)
+        })?;
         Ok((articles, editions))
     }
+}
+
+/// The files `list` makes from a folder's `entries`: the `kept` list while there is one, else
+/// a new one, kept for next time unless the folder holds links (whose targets can change
+/// without an event in the folder).
+fn kept_or_listed(
+    entries: &Option<Entries>,
+    kept: &mut Option<Arc<Vec<ArticleFile>>>,
+    list: impl FnOnce(&Entries) -> Result<Vec<ArticleFile>>,
+) -> Result<Arc<Vec<ArticleFile>>> {
+    let Some(entries) = entries else {
+        return Ok(Arc::default());
+    };
+    if let Some(files) = kept {
+        return Ok(Arc::clone(files));
+    }
+    let files = Arc::new(list(entries)?);
+    if !entries.values().any(|k| *k == Kind::Link) {
+        *kept = Some(Arc::clone(&files));
+    }
+    Ok(files)
 }
 
 fn article(root: &Path, path: &Path, stem: Option<&std::ffi::OsStr>) -> ArticleFile {

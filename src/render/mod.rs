@@ -1090,8 +1090,7 @@ impl Shared<'_> {
         )
     }
 
-    /// Years and months of listed articles, each article its cached summary.
-    /// The archive's years and months. With an `archive-month.html` template, each month
+    /// Years and months of listed articles, each article its cached summary. With an `archive-month.html` template, each month
     /// also has `list`, that template rendered for it: made again only when the month's
     /// summaries change (kept in `RenderCache::months`), so a new title re-renders one month
     /// of the archive, not every article in it.
