@@ -25,7 +25,7 @@ pub struct BuildCache {
 }
 
 /// What identifies one version of a file on disk without reading it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Stamp {
     len: u64,
     modified: Option<SystemTime>,
@@ -36,6 +36,11 @@ impl Stamp {
     pub fn of(path: &Path) -> Result<Stamp> {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         Ok(Stamp::from_metadata(&meta))
+    }
+
+    /// When the file was last modified, where the OS tells.
+    pub fn modified(&self) -> Option<SystemTime> {
+        self.modified
     }
 
     fn from_metadata(meta: &std::fs::Metadata) -> Stamp {

@@ -19,6 +19,7 @@ pub mod i18n;
 pub mod keys;
 pub mod markdown;
 pub mod output;
+pub mod record;
 pub mod render;
 pub mod scaffold;
 pub mod site;
@@ -47,6 +48,9 @@ pub struct BuildReport {
     /// Outputs rendered or copied (the others were reused from an earlier build).
     pub rendered: usize,
     pub bytes: u64,
+    /// Nothing was built: the output folder already held what this build would make
+    /// (`build_recorded`); the counts are the last build's.
+    pub up_to_date: bool,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
     /// Each stage in order: how long it took, and the process's resident memory after it
@@ -292,6 +296,7 @@ pub fn build_into(
         parsed: cache.parsed.last_parsed,
         rendered: rendered.rendered,
         bytes: 0,
+        up_to_date: false,
         warnings,
         elapsed: started.elapsed(),
     })
@@ -306,10 +311,71 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 /// outputs whose inputs did not change.
 pub fn build_with(options: &BuildOptions, cache: &mut cache::BuildCache) -> Result<BuildReport> {
     let started = Instant::now();
-    let mut timings = Timings::default();
     let config = config::load(options)?;
     output::check_output_dir(&config.root, &config.output_dir)?;
-    let mut prepared = prepare_cached(&config, cache, &mut timings)?;
+    build_configured(&config, cache, started)
+}
+
+/// `build_with` for a one-off build (`briefing build`): nothing is rendered when the output
+/// folder's record says it already holds what this build would make (see `record`), unless
+/// `force`; a successful build leaves a record for the next one.
+pub fn build_recorded(
+    options: &BuildOptions,
+    cache: &mut cache::BuildCache,
+    force: bool,
+) -> Result<BuildReport> {
+    let started = Instant::now();
+    let started_at = std::time::SystemTime::now();
+    let config = config::load(options)?;
+    output::check_output_dir(&config.root, &config.output_dir)?;
+    if !force && let Some(found) = record::current(&config) {
+        let elapsed = started.elapsed();
+        return Ok(BuildReport {
+            pages: found.pages,
+            files: found.files,
+            written: 0,
+            parsed: 0,
+            rendered: 0,
+            bytes: found.bytes,
+            up_to_date: true,
+            warnings: found.warnings,
+            elapsed,
+            timings: vec![("check the output is current", elapsed, resident_kib())],
+        });
+    }
+    let looking = Instant::now();
+    let inputs = record::inputs(&config);
+    let looked = (looking.elapsed(), resident_kib());
+    let mut report = build_configured(&config, cache, started)?;
+    report
+        .timings
+        .insert(0, ("look for changes", looked.0, looked.1));
+    let recording = Instant::now();
+    if let (Some(inputs), Some(made)) = (inputs, cache.outputs.output_files()) {
+        let built = record::Built {
+            pages: report.pages,
+            files: report.files,
+            bytes: report.bytes,
+            warnings: &report.warnings,
+            until: cache.model.next_change(config.now),
+        };
+        record::save(&config, inputs, made, started_at, built);
+    }
+    report
+        .timings
+        .push(("record the build", recording.elapsed(), resident_kib()));
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// `build_with` on a loaded configuration whose output folder was checked.
+fn build_configured(
+    config: &Config,
+    cache: &mut cache::BuildCache,
+    started: Instant,
+) -> Result<BuildReport> {
+    let mut timings = Timings::default();
+    let mut prepared = prepare_cached(config, cache, &mut timings)?;
     let staging =
         output::Staging::begin_with(&config.root, &config.output_dir, &mut cache.outputs)?;
     timings.mark("prepare output");
@@ -336,6 +402,7 @@ pub fn build_with(options: &BuildOptions, cache: &mut cache::BuildCache) -> Resu
         parsed: cache.parsed.last_parsed,
         rendered: rendered.rendered,
         bytes: committed.bytes,
+        up_to_date: false,
         warnings,
         elapsed: started.elapsed(),
     })

@@ -80,6 +80,13 @@ pub struct History {
     spare: Option<Made>,
 }
 
+impl History {
+    /// The files the last build made in `output/` (paths relative to it), if known.
+    pub fn output_files(&self) -> Option<impl Iterator<Item = &str>> {
+        Some(self.output.as_ref()?.keys().map(String::as_str))
+    }
+}
+
 /// A folder next to `output/` being brought up to date; `commit` swaps it in.
 ///
 /// The folder is the previous build's spare copy when there is one: files whose bytes did not
@@ -202,6 +209,8 @@ impl Staging {
     /// `history` learns what the folders now hold.
     pub fn commit(mut self, history: &mut History) -> Result<CommitReport> {
         let had_output = self.output.exists();
+        // The output is about to change: what its record says no longer holds.
+        crate::record::forget(&self.output);
         self.swap_in().map_err(Error::writing)?;
         self.committed = true;
         let made = std::mem::take(&mut *self.made_from.lock().unwrap_or_else(|e| e.into_inner()));

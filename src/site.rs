@@ -294,6 +294,18 @@ impl ModelCache {
     }
 
     /// Takes back the model the last `assemble` returned, for the next build to patch.
+    /// The first moment after `now` at which a page of the last model is published (its date
+    /// passes) or expires: until then, what `now` decides stays as it is.
+    pub fn next_change(&self, now: jiff::Timestamp) -> Option<jiff::Timestamp> {
+        self.inputs
+            .iter()
+            .flat_map(|inputs| &inputs.pages)
+            .flat_map(|p| std::iter::once(&p.date).chain(&p.expires))
+            .map(jiff::ZonedDateTime::timestamp)
+            .filter(|&t| t > now)
+            .min()
+    }
+
     pub fn keep(&mut self, site: Site) {
         if self.inputs.is_some() {
             self.site = Some(site);

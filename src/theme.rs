@@ -34,7 +34,9 @@ impl FileSource {
         use std::hash::{Hash, Hasher};
         let mut hasher = crate::render::fingerprint::hasher();
         match self {
-            FileSource::Embedded(bytes) => (bytes.as_ptr() as usize, bytes.len()).hash(&mut hasher),
+            // The bytes, not their address: the address changes from run to run, and the
+            // build's record (`record`) compares fingerprints across runs.
+            FileSource::Embedded(bytes) => bytes.hash(&mut hasher),
             FileSource::Disk(path) => {
                 path.hash(&mut hasher);
                 match std::fs::metadata(path) {

@@ -39,6 +39,31 @@ fn successful_build_prints_one_summary_line() {
 }
 
 #[test]
+fn a_build_with_nothing_changed_says_the_output_is_current_and_force_builds_anyway() {
+    let site = fixture("basic");
+    common::backdate(site.path());
+    let first = build(site.path(), &[]);
+    assert!(
+        stdout(&first).starts_with("built 17 pages ("),
+        "{}",
+        stdout(&first)
+    );
+    let second = build(site.path(), &[]);
+    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    let line = stdout(&second);
+    assert!(
+        line.starts_with("output is current: 17 pages (") && line.contains("checked in"),
+        "{line}"
+    );
+    let forced = build(site.path(), &["--force"]);
+    assert!(
+        stdout(&forced).starts_with("built 17 pages ("),
+        "{}",
+        stdout(&forced)
+    );
+}
+
+#[test]
 fn typo_in_a_front_matter_key_is_a_warning_not_an_error() {
     let site = fixture("basic");
     let article = site.path().join("content/articles/older-english.md");

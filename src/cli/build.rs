@@ -11,6 +11,9 @@ pub struct BuildArgs {
     /// Print how long each stage took
     #[arg(long)]
     timings: bool,
+    /// Build even when the output folder already holds what this build would make
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn run(args: BuildArgs) -> ExitCode {
@@ -18,7 +21,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
     // summary, hundreds of MB in small allocations at 10,000 articles) is left for the OS to
     // reclaim at exit instead of being freed piece by piece, which took 0.3 s.
     let mut cache = std::mem::ManuallyDrop::new(briefing::cache::BuildCache::default());
-    match briefing::build_with(&args.site.options(), &mut cache) {
+    match briefing::build_recorded(&args.site.options(), &mut cache, args.force) {
         Ok(report) => {
             println!("{}", super::summary(&report));
             if args.timings {

@@ -57,6 +57,15 @@ pub fn summary(report: &BuildReport) -> String {
         1 => ", 1 warning".to_string(),
         n => format!(", {n} warnings"),
     };
+    if report.up_to_date {
+        return format!(
+            "output is current: {} pages ({} files, {}) as last built, checked in {} ms{warnings}",
+            report.pages,
+            report.files,
+            human_bytes(report.bytes),
+            report.elapsed.as_millis()
+        );
+    }
     format!(
         "built {} pages ({} files, {}, {} changed) in {} ms{warnings}",
         report.pages,

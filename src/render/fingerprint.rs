@@ -14,7 +14,8 @@ use serde::Serialize;
 /// The hasher of every fingerprint and content hash: foldhash's quality variant with a
 /// fixed seed. A 64-bit hash that passes SMHasher3, several times faster than std's SipHash
 /// on the short parts fingerprints are made of (a watch rebuild makes tens of thousands).
-/// Fingerprints live only in memory, so its values need not be stable across versions.
+/// Fingerprints live in memory and in the build's record (`record`), which also fingerprints
+/// the binary, so its values need not be stable across versions.
 pub type Hasher64 = foldhash::quality::FoldHasher<'static>;
 
 /// A fresh `Hasher64`.
@@ -62,6 +63,13 @@ impl Write for HashWriter {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// A hash of anything `Hash`.
+pub fn of(value: &impl Hash) -> u64 {
+    let mut hasher = hasher();
+    value.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// A hash of anything `Debug` (configuration and the like, read once per build).

@@ -313,3 +313,19 @@ pub fn assert_absolute_urls_resolve(out: &Path, base_url: &str) -> usize {
     );
     checked
 }
+
+/// Sets the modification time of every file and folder under `dir` an hour back, as if the
+/// site had been edited long before the build: a build trusts only stamps that old enough
+/// (see `briefing::record`).
+pub fn backdate(dir: &Path) {
+    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.unwrap();
+        if entry.path_is_symlink() {
+            continue;
+        }
+        std::fs::File::open(entry.path())
+            .and_then(|f| f.set_modified(then))
+            .unwrap_or_else(|e| panic!("backdating {}: {e}", entry.path().display()));
+    }
+}
