@@ -89,6 +89,44 @@ pub struct RenderCache {
     search_index: (Vec<u8>, Vec<u8>),
 }
 
+/// What one render made, for `RenderCache::keep`.
+struct Made {
+    /// The summaries the render used (made, or taken from the cache), by fingerprint.
+    used: Vec<(u64, Value)>,
+    /// Every page's summary fingerprint now.
+    summaries: Vec<u64>,
+    lists: rustc_hash::FxHashMap<u64, Value>,
+    /// The archive months' lists, when the archive was rendered.
+    months: Option<rustc_hash::FxHashMap<u64, Value>>,
+}
+
+impl RenderCache {
+    /// Takes in what a render made. The summary and search maps are updated in place, not
+    /// made anew: after one save, a render uses a few summaries out of 10,000, and building
+    /// both maps again took about 8 ms of a 30 ms rebuild. Entries that are no longer current
+    /// are dropped once they make up a fifth of a map, so it never holds much more than one
+    /// site's worth.
+    fn keep(&mut self, made: Made, search: Vec<(u64, Arc<data::SearchFragment>)>) {
+        let slack = |current: usize| current + current / 4 + 64;
+        self.summaries.extend(made.used);
+        if self.summaries.len() > slack(made.summaries.len()) {
+            let current: rustc_hash::FxHashSet<u64> = made.summaries.iter().copied().collect();
+            self.summaries.retain(|key, _| current.contains(key));
+        }
+        if self.search.len() > slack(search.len()) {
+            self.search.clear();
+        }
+        for (key, fragment) in search {
+            self.search.entry(key).or_insert(fragment);
+        }
+        self.lists = made.lists;
+        // Not rendered this time (its inputs did not change): the kept lists still hold.
+        if let Some(months) = made.months {
+            self.months = months;
+        }
+    }
+}
+
 /// The template of one month of the archive (optional: a theme without it renders the
 /// archive in `archive.html` alone).
 const ARCHIVE_MONTH: &str = "archive-month.html";
@@ -612,7 +650,10 @@ pub fn render(
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .take();
-    *cache = shared.made(search_made.into_inner().unwrap_or_else(|e| e.into_inner()));
+    cache.keep(
+        shared.made(),
+        search_made.into_inner().unwrap_or_else(|e| e.into_inner()),
+    );
     if let Some(error) = card_error {
         // A summary whose card failed is kept without one: the next render must make it again.
         cache.summaries.clear();
@@ -708,8 +749,9 @@ impl Shared<'_> {
     fn search_fragments(&self) -> Vec<(u64, Arc<data::SearchFragment>)> {
         let site = self.site;
         let fps = &self.fingerprints;
+        // In parallel: 10,000 lookups took 5 ms in a row, a sixth of a rebuild after a save.
         site.listed
-            .iter()
+            .par_iter()
             .map(|&i| {
                 let mut key = fingerprint::Fingerprint::new(fps.global, "search");
                 key.add(site.pages[i].version);
@@ -728,22 +770,17 @@ impl Shared<'_> {
             .collect()
     }
 
-    /// What this render leaves for the next: every summary made or still valid, the edition
-    /// summaries and term lists, and the search entries (`search`, from `search_fragments`).
+    /// What this render leaves for the next (see `RenderCache::keep`): the summaries it
+    /// used, the edition summaries and term lists, and the archive months if it made them.
     /// Values move or are shared, never copied.
-    fn made(self, search: Vec<(u64, Arc<data::SearchFragment>)>) -> RenderCache {
-        let fps = &self.fingerprints;
-        let mut summaries = rustc_hash::FxHashMap::default();
-        summaries.reserve(fps.summaries.len());
-        for (cell, &key) in self.summaries.into_iter().zip(&fps.summaries) {
-            // A summary this render did not need stays cached while it is still current.
-            if let Some(value) = cell
-                .into_inner()
-                .or_else(|| self.cache.summaries.get(&key).cloned())
-            {
-                summaries.insert(key, value);
-            }
-        }
+    fn made(self) -> Made {
+        let fps = self.fingerprints;
+        let used = self
+            .summaries
+            .into_iter()
+            .zip(&fps.summaries)
+            .filter_map(|(cell, &key)| Some((key, cell.into_inner()?)))
+            .collect();
         let mut lists: rustc_hash::FxHashMap<u64, Value> = fps
             .edition_summaries
             .iter()
@@ -752,18 +789,11 @@ impl Shared<'_> {
             .collect();
         lists.insert(fps.tags, self.tags);
         lists.insert(fps.sources, self.sources);
-        RenderCache {
-            summaries,
-            search: search.into_iter().collect(),
+        Made {
+            used,
+            summaries: fps.summaries,
             lists,
-            plan: None,
-            search_index: Default::default(),
-            // Not rendered this time (its inputs did not change): the kept lists still hold.
-            months: self
-                .months
-                .into_inner()
-                .unwrap_or_else(|e| e.into_inner())
-                .unwrap_or_else(|| self.cache.months.clone()),
+            months: self.months.into_inner().unwrap_or_else(|e| e.into_inner()),
         }
     }
 
