@@ -374,6 +374,35 @@ fn build_configured(
     cache: &mut cache::BuildCache,
     started: Instant,
 ) -> Result<BuildReport> {
+    stage_configured(config, cache, started)?.commit(cache)
+}
+
+/// A build rendered into its staging folder and not yet swapped in: `commit` publishes it,
+/// `abandon` gives it up. `watch` makes one while it waits to be sure a save is not the
+/// start of a burst of changes, and publishes it only if nothing else changed meanwhile.
+pub struct StagedBuild {
+    staging: output::Staging,
+    rendered: render::RenderReport,
+    warnings: Vec<Diagnostic>,
+    timings: Timings,
+    started: Instant,
+    parsed: usize,
+}
+
+/// Builds the site into a staging folder beside its output folder, reusing from `cache`
+/// what `build_with` would; nothing is visible in the output folder until `commit`.
+pub fn stage_with(options: &BuildOptions, cache: &mut cache::BuildCache) -> Result<StagedBuild> {
+    let started = Instant::now();
+    let config = config::load(options)?;
+    output::check_output_dir(&config.root, &config.output_dir)?;
+    stage_configured(&config, cache, started)
+}
+
+fn stage_configured(
+    config: &Config,
+    cache: &mut cache::BuildCache,
+    started: Instant,
+) -> Result<StagedBuild> {
     let mut timings = Timings::default();
     let mut prepared = prepare_cached(config, cache, &mut timings)?;
     let staging =
@@ -381,8 +410,6 @@ fn build_configured(
     timings.mark("prepare output");
     let rendered = prepared.render_cached(&staging, &mut cache.rendered)?;
     timings.mark("render and write");
-    let committed = staging.commit(&mut cache.outputs)?;
-    timings.mark("remove stale, swap");
     let mut warnings = prepared.keep(cache);
     if !config.base_url.contains("://") {
         // Said only after a successful build, so it never buries real errors.
@@ -394,16 +421,38 @@ fn build_configured(
             .hint("set `base_url: https://your.site/` in site.yaml, or build with --base-url"),
         );
     }
-    Ok(BuildReport {
-        timings: timings.stages,
-        pages: rendered.pages,
-        files: rendered.files,
-        written: committed.written,
-        parsed: cache.parsed.last_parsed,
-        rendered: rendered.rendered,
-        bytes: committed.bytes,
-        up_to_date: false,
+    Ok(StagedBuild {
+        staging,
+        rendered,
         warnings,
-        elapsed: started.elapsed(),
+        timings,
+        started,
+        parsed: cache.parsed.last_parsed,
     })
+}
+
+impl StagedBuild {
+    /// Swaps the staging folder in as the output folder.
+    pub fn commit(mut self, cache: &mut cache::BuildCache) -> Result<BuildReport> {
+        let committed = self.staging.commit(&mut cache.outputs)?;
+        self.timings.mark("remove stale, swap");
+        Ok(BuildReport {
+            timings: self.timings.stages,
+            pages: self.rendered.pages,
+            files: self.rendered.files,
+            written: committed.written,
+            parsed: self.parsed,
+            rendered: self.rendered.rendered,
+            bytes: committed.bytes,
+            up_to_date: false,
+            warnings: self.warnings,
+            elapsed: self.started.elapsed(),
+        })
+    }
+
+    /// Gives the build up: the output folder stays as it was, and the staging folder is
+    /// kept as the spare for the next build, which reuses what this one wrote into it.
+    pub fn abandon(self, cache: &mut cache::BuildCache) {
+        self.staging.abandon(&mut cache.outputs);
+    }
 }

@@ -229,6 +229,23 @@ impl Staging {
         })
     }
 
+    /// Gives the build up and leaves the output folder alone: the staging folder goes back
+    /// to being the spare, and `history` learns what it now holds (the spare's files and
+    /// what this build wrote), so the next build reuses them instead of starting unknown.
+    pub fn abandon(self, history: &mut History) {
+        if self.fresh {
+            // Dropping removes it: nothing to know.
+            return;
+        }
+        let made = std::mem::take(&mut *self.made_from.lock().unwrap_or_else(|e| e.into_inner()));
+        let (staging, spare) = (self.staging.clone(), self.spare.clone());
+        // Dropping moves the folder back to the spare's place.
+        drop(self);
+        if !staging.exists() && spare.join(MARKER).is_file() {
+            history.spare = Some(made);
+        }
+    }
+
     fn swap_in(&mut self) -> Result<()> {
         if !self.fresh {
             // Every output of the build is in `made_from` with this build's mark (recorded

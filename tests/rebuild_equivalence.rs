@@ -470,3 +470,42 @@ fn an_edit_of_the_text_alone_renders_only_the_page_and_the_site_feeds() {
     );
     assert_same_as_clean_build(&options, &output);
 }
+
+/// A build given up (watch stages one on a save, and gives it up when more changes come
+/// before the quiet gap ends) leaves the output as it was; the next build reuses what the
+/// given-up one wrote into the spare folder, and equals a clean build.
+#[test]
+fn a_build_given_up_leaves_the_output_alone_and_the_next_build_reuses_its_files() {
+    let site = fixture("full");
+    let (root, output, options) = watched(&site);
+    let mut cache = BuildCache::default();
+    briefing::build_with(&options, &mut cache).unwrap();
+    // The second build makes the spare folder known to the cache.
+    briefing::build_with(&options, &mut cache).unwrap();
+    let before = read_tree(&output);
+
+    let first = root.join("content/articles/port-of-rajin.md");
+    let text = std::fs::read_to_string(&first).unwrap();
+    std::fs::write(&first, text.replace("Rajin", "Rajin (羅津)")).unwrap();
+    let staged = briefing::stage_with(&options, &mut cache).unwrap();
+    assert_eq!(
+        read_tree(&output),
+        before,
+        "a staged build changed the output"
+    );
+    staged.abandon(&mut cache);
+    assert_eq!(read_tree(&output), before, "giving up changed the output");
+
+    let second = root.join("content/articles/lavrov-visits-pyongyang.md");
+    let text = std::fs::read_to_string(&second).unwrap();
+    std::fs::write(&second, format!("{text}\nA later paragraph.\n")).unwrap();
+    let next = briefing::build_with(&options, &mut cache).unwrap();
+    assert_same_as_clean_build(&options, &output);
+    // Known, not rewritten: the given-up build's files in the spare folder are reused.
+    assert!(
+        next.written * 4 < next.files,
+        "{} of {} files written after a build was given up",
+        next.written,
+        next.files
+    );
+}

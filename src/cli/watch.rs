@@ -4,9 +4,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 
-use briefing::build_with;
-use briefing::cache::BuildCache;
-use briefing::dev::watch::{Debounce, Event, Message, watch};
+use briefing::dev::watch::{Debounce, Event, Message, OutputBuilder, watch};
 
 use super::SiteArgs;
 
@@ -21,10 +19,13 @@ pub const DEBOUNCE: Debounce = Debounce::DEFAULT;
 
 pub fn run(args: WatchArgs) -> ExitCode {
     let options = args.site.options();
-    let build = |cache: &mut BuildCache, _: &[std::path::PathBuf]| build_with(&options, cache);
-    match watch(&options, DEBOUNCE, stop_on_ctrl_c, build, |event| {
-        print_event(event, "")
-    }) {
+    match watch(
+        &options,
+        DEBOUNCE,
+        stop_on_ctrl_c,
+        OutputBuilder(&options),
+        |event| print_event(event, ""),
+    ) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => super::fail(&e),
     }

@@ -559,34 +559,57 @@ impl Preview {
         stopper: impl FnOnce(mpsc::Sender<Message>),
         report: impl FnMut(Event),
     ) -> Result<()> {
-        let site = self.site.clone();
-        let options = self.build.clone();
-        let root = options.root.clone();
-        let result = watch::watch(
-            &self.build,
-            debounce,
-            stopper,
-            move |cache: &mut BuildCache, changed: &[PathBuf]| {
-                let sink = PreviewSink::new(site.previous());
-                let result = build_into(&options, cache, &sink);
-                match result {
-                    Ok(report) => {
-                        let (files, made) = sink.into_parts();
-                        let written = site.publish(files, made, css_only(&root, changed));
-                        Ok(BuildReport { written, ..report })
-                    }
-                    Err(e) => {
-                        site.fail(&e);
-                        Err(e)
-                    }
-                }
-            },
-            report,
-        );
+        let builder = PreviewBuilder {
+            site: self.site.clone(),
+            root: self.build.root.clone(),
+            options: self.build.clone(),
+        };
+        let result = watch::watch(&self.build, debounce, stopper, builder, report);
         // Open live-reload sockets would hold a graceful shutdown forever: just stop.
         self.runtime.shutdown_timeout(Duration::from_millis(200));
         result
     }
+}
+
+/// `serve`'s builder: builds into memory, and the preview serves the build once committed.
+struct PreviewBuilder {
+    site: Arc<PreviewSite>,
+    root: PathBuf,
+    options: BuildOptions,
+}
+
+impl watch::Builder for PreviewBuilder {
+    type Staged = Result<(PreviewSink, BuildReport)>;
+
+    fn stage(&mut self, cache: &mut BuildCache, _: &[PathBuf]) -> Self::Staged {
+        let sink = PreviewSink::new(self.site.previous());
+        let report = build_into(&self.options, cache, &sink)?;
+        Ok((sink, report))
+    }
+
+    fn commit(
+        &mut self,
+        _: &mut BuildCache,
+        staged: Self::Staged,
+        changed: &[PathBuf],
+    ) -> Result<BuildReport> {
+        match staged {
+            Ok((sink, report)) => {
+                let (files, made) = sink.into_parts();
+                let written = self
+                    .site
+                    .publish(files, made, css_only(&self.root, changed));
+                Ok(BuildReport { written, ..report })
+            }
+            Err(e) => {
+                self.site.fail(&e);
+                Err(e)
+            }
+        }
+    }
+
+    // What was built lives only in the sink, which goes with it.
+    fn abandon(&mut self, _: &mut BuildCache, _: Self::Staged) {}
 }
 
 /// Whether a rebuild was caused by stylesheets alone (so pages can swap them in place).

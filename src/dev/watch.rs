@@ -129,17 +129,65 @@ pub enum Message {
     Stop,
 }
 
+/// How the watch loop builds: into a place nobody sees yet (`stage`), then publishes the
+/// result (`commit`) or gives it up (`abandon`). `watch` builds into the output folder
+/// (`OutputBuilder`), `serve` into memory.
+pub trait Builder {
+    /// A build made but not published, or the error it ended in.
+    type Staged;
+    /// Builds, given the cache and the changed paths (relative to the root; empty for the
+    /// first build).
+    fn stage(&mut self, cache: &mut BuildCache, changed: &[PathBuf]) -> Self::Staged;
+    /// Publishes a staged build, or reports its error.
+    fn commit(
+        &mut self,
+        cache: &mut BuildCache,
+        staged: Self::Staged,
+        changed: &[PathBuf],
+    ) -> Result<BuildReport>;
+    /// Gives a staged build up: more changes came while it was made.
+    fn abandon(&mut self, cache: &mut BuildCache, staged: Self::Staged);
+}
+
+/// `watch`'s builder: `build_with` into the output folder, in two steps.
+pub struct OutputBuilder<'a>(pub &'a BuildOptions);
+
+impl Builder for OutputBuilder<'_> {
+    type Staged = Result<crate::StagedBuild>;
+
+    fn stage(&mut self, cache: &mut BuildCache, _: &[PathBuf]) -> Self::Staged {
+        crate::stage_with(self.0, cache)
+    }
+
+    fn commit(
+        &mut self,
+        cache: &mut BuildCache,
+        staged: Self::Staged,
+        _: &[PathBuf],
+    ) -> Result<BuildReport> {
+        staged?.commit(cache)
+    }
+
+    fn abandon(&mut self, cache: &mut BuildCache, staged: Self::Staged) {
+        if let Ok(staged) = staged {
+            staged.abandon(cache);
+        }
+    }
+}
+
 /// Builds once, then rebuilds on every relevant change until a `Message::Stop` arrives on
 /// the channel whose sender `stopper` receives (hand it to a Ctrl-C handler).
 ///
-/// `build` does each build, given the parse cache and the changed paths (relative to the
-/// root; empty for the first build): `build_with` into the output folder for `watch`, an
-/// in-memory build for `serve`.
-pub fn watch(
+/// A small change to content alone (one save) is built at once, while the loop waits for
+/// the quiet gap that tells a save from the start of a burst; the build is published when
+/// the gap passes with no other change, and given up for a build of everything otherwise.
+/// So a save is on disk about when the gap ends, not a gap plus a build later, and a burst
+/// still gives one published rebuild.
+pub fn watch<B: Builder>(
     options: &BuildOptions,
     debounce: Debounce,
     stopper: impl FnOnce(mpsc::Sender<Message>),
-    mut build: impl FnMut(&mut BuildCache, &[PathBuf]) -> Result<BuildReport>,
+    mut builder: B,
     mut report: impl FnMut(Event),
 ) -> Result<()> {
     let config = config::load(options)?;
@@ -179,80 +227,81 @@ pub fn watch(
 
     // Parsed files are kept between rebuilds: only changed files are read and parsed again.
     let mut cache = BuildCache::default();
-    let first = build(&mut cache, &[]);
+    let first = builder.stage(&mut cache, &[]);
+    let first = builder.commit(&mut cache, first, &[]);
     emit(&mut report, &first, &[]);
     while let Ok(first) = rx.recv() {
         // A burst (a `git checkout`) reaches us as several debounced batches: take them all,
         // until nothing new arrives for a while, and rebuild once.
-        let mut messages = vec![first];
+        let mut round = Round::default();
+        round.add(first, &root, &output);
         let settle_until = Instant::now() + MAX_SETTLE;
-        let mut paths = message_paths(&messages[0]);
-        while Instant::now() < settle_until {
-            match rx.recv_timeout(debounce.gap(paths)) {
-                Ok(m) => {
-                    paths += message_paths(&m);
-                    messages.push(m)
+        let mut last_change = Instant::now();
+        let mut staged: Option<(B::Staged, Vec<PathBuf>)> = None;
+        loop {
+            if staged.is_none()
+                && round.paths <= SMALL_CHANGE
+                && let Some(changed) = round.content_changes()
+            {
+                cache
+                    .parsed
+                    .note_changes(Some(changed.iter().map(PathBuf::as_path)));
+                let changed = relative(&root, changed);
+                staged = Some((builder.stage(&mut cache, &changed), changed));
+            }
+            let wait = (last_change + debounce.gap(round.paths))
+                .min(settle_until)
+                .saturating_duration_since(Instant::now());
+            // A zero wait still takes what is already queued.
+            let message = match wait.is_zero() {
+                true => rx.try_recv().ok(),
+                false => rx.recv_timeout(wait).ok(),
+            };
+            let Some(message) = message else { break };
+            // The build's own folder renames beside the output are no change.
+            if round.add(message, &root, &output) {
+                last_change = Instant::now();
+                if let Some((given_up, _)) = staged.take() {
+                    builder.abandon(&mut cache, given_up);
                 }
-                Err(_) => break,
+            }
+            if round.stop {
+                break;
             }
         }
-        let mut events = Vec::new();
-        let mut stop = false;
-        // Whether the events say exactly what changed (no lost events, no rescan request).
-        let mut exact = true;
-        for message in messages {
-            match message {
-                Message::Stop => stop = true,
-                Message::Files(Err(errors)) => {
-                    exact = false;
-                    for e in errors {
-                        report(Event::WatchError(e.to_string()));
-                    }
-                }
-                Message::Files(Ok(batch)) => events.extend(batch),
+        if round.stop {
+            if let Some((given_up, _)) = staged.take() {
+                builder.abandon(&mut cache, given_up);
             }
-        }
-        if stop {
             break;
         }
-        let mut changed: BTreeSet<PathBuf> = BTreeSet::new();
-        for event in &events {
-            // Reading files (the build's own reads among them) is not a change.
-            if matches!(event.kind, EventKind::Access(_)) {
-                continue;
-            }
-            if event.need_rescan() || event.paths.is_empty() {
-                exact = false;
-            }
-            for path in &event.paths {
-                match classify(&config.root, &output, path) {
-                    Some(Change::Content) => {}
-                    Some(_) => exact = false,
-                    None => continue,
-                }
-                changed.insert(path.clone());
-            }
+        for error in round.errors.drain(..) {
+            report(Event::WatchError(error));
         }
         rewatch(&mut debouncer);
-        if changed.is_empty() && exact {
-            continue;
+        let result;
+        let changed;
+        if let Some((done, its_changes)) = staged.take() {
+            // Nothing changed while it was made: it is the rebuild.
+            changed = its_changes;
+            result = builder.commit(&mut cache, done, &changed);
+        } else {
+            if round.changed.is_empty() && round.exact {
+                continue;
+            }
+            // The parse cache looks only at these paths, unless anything is in doubt.
+            cache.parsed.note_changes(
+                round
+                    .exact
+                    .then(|| round.changed.iter().map(PathBuf::as_path)),
+            );
+            if round.changed.is_empty() {
+                continue;
+            }
+            changed = relative(&root, &round.changed);
+            let made = builder.stage(&mut cache, &changed);
+            result = builder.commit(&mut cache, made, &changed);
         }
-        // The parse cache looks only at these paths, unless anything is in doubt.
-        cache
-            .parsed
-            .note_changes(exact.then(|| changed.iter().map(PathBuf::as_path)));
-        if changed.is_empty() {
-            continue;
-        }
-        let changed: Vec<PathBuf> = changed
-            .into_iter()
-            .map(|p| {
-                p.strip_prefix(&config.root)
-                    .map(Path::to_path_buf)
-                    .unwrap_or(p)
-            })
-            .collect();
-        let result = build(&mut cache, &changed);
         emit(&mut report, &result, &changed);
         // A stop that came during the build is honoured now, after the build committed.
         if let Ok(Message::Stop) = rx.try_recv() {
@@ -262,12 +311,95 @@ pub fn watch(
     Ok(())
 }
 
-/// How many paths a message's events name (errors and stops count as none).
-fn message_paths(message: &Message) -> usize {
-    match message {
-        Message::Files(Ok(events)) => events.iter().map(|e| e.paths.len()).sum(),
-        _ => 0,
+/// The changes of one round of the watch loop, message by message.
+struct Round {
+    /// The input paths that changed (absolute).
+    changed: BTreeSet<PathBuf>,
+    /// How many paths the messages named (of any kind: a burst is told by its size).
+    paths: usize,
+    /// Whether the events say exactly what changed (no lost events, no rescan request).
+    exact: bool,
+    /// Whether every changed path is content (articles, editions, their files).
+    content_only: bool,
+    stop: bool,
+    /// The watcher's own problems, to report.
+    errors: Vec<String>,
+}
+
+impl Default for Round {
+    fn default() -> Self {
+        Round {
+            changed: BTreeSet::new(),
+            paths: 0,
+            exact: true,
+            content_only: true,
+            stop: false,
+            errors: Vec::new(),
+        }
     }
+}
+
+impl Round {
+    /// Takes in one message; true when it says something changed that the build reads (or
+    /// that the watcher lost track, or stop).
+    fn add(&mut self, message: Message, root: &Path, output: &Path) -> bool {
+        let events = match message {
+            Message::Stop => {
+                self.stop = true;
+                return true;
+            }
+            Message::Files(Err(errors)) => {
+                self.exact = false;
+                self.errors.extend(errors.iter().map(ToString::to_string));
+                return true;
+            }
+            Message::Files(Ok(events)) => events,
+        };
+        let mut relevant = false;
+        for event in &events {
+            // Reading files (the build's own reads among them) is not a change.
+            if matches!(event.kind, EventKind::Access(_)) {
+                continue;
+            }
+            if event.need_rescan() || event.paths.is_empty() {
+                self.exact = false;
+                relevant = true;
+            }
+            for path in &event.paths {
+                match classify(root, output, path) {
+                    Some(Change::Content) => {}
+                    Some(_) => {
+                        self.exact = false;
+                        self.content_only = false;
+                    }
+                    None => continue,
+                }
+                relevant = true;
+                self.paths += 1;
+                self.changed.insert(path.clone());
+            }
+        }
+        relevant
+    }
+
+    /// The changed paths, when they are a few content files known exactly: a change a
+    /// build can start on before the round is over.
+    fn content_changes(&self) -> Option<&BTreeSet<PathBuf>> {
+        (self.exact && self.content_only && !self.stop && !self.changed.is_empty())
+            .then_some(&self.changed)
+    }
+}
+
+/// `paths` relative to `root` (as given when outside it).
+fn relative(root: &Path, paths: &BTreeSet<PathBuf>) -> Vec<PathBuf> {
+    paths
+        .iter()
+        .map(|p| {
+            p.strip_prefix(root)
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|_| p.clone())
+        })
+        .collect()
 }
 
 fn emit(report: &mut impl FnMut(Event), result: &Result<BuildReport>, changed: &[PathBuf]) {
