@@ -143,11 +143,8 @@ impl Staging {
         fs::create_dir_all(parent)?;
         // Another build writing here would share the staging folder: wait for it, or refuse.
         let lock = OutputLock::acquire(&lock_path(output), lock_wait())?;
-        let name = output
-            .file_name()
-            .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-        let staging = parent.join(format!(".{name}.briefing-new"));
-        let spare = parent.join(format!(".{name}.briefing-spare"));
+        let staging = beside(output, "new");
+        let spare = beside(output, "spare");
         let ours = |dir: &Path| dir.join(MARKER).is_file();
 
         // Killed between the two renames of a swap (only where the swap is not atomic):
@@ -373,14 +370,20 @@ impl Drop for Staging {
     }
 }
 
-/// The lock file of an output folder: `.output.briefing-lock` next to `output/` (the same
-/// `.NAME.briefing-*` family as the staging and spare folders, so one ignore rule covers it).
-pub fn lock_path(output: &Path) -> PathBuf {
+/// The path `.NAME.briefing-KIND` beside the output folder `NAME`: the staging and spare
+/// folders, the lock file and the build's record are one family, so one ignore rule covers
+/// them all.
+pub fn beside(output: &Path, kind: &str) -> PathBuf {
     let parent = output.parent().unwrap_or(Path::new("."));
     let name = output
         .file_name()
         .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    parent.join(format!(".{name}.briefing-lock"))
+    parent.join(format!(".{name}.briefing-{kind}"))
+}
+
+/// The lock file of an output folder: `.output.briefing-lock` next to `output/`.
+pub fn lock_path(output: &Path) -> PathBuf {
+    beside(output, "lock")
 }
 
 /// How long a build waits for another build's write phase before refusing: 10 s, or

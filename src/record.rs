@@ -64,11 +64,7 @@ pub struct Inputs {
 /// Where the record of the output folder `output` lives: beside it, like the staging and
 /// spare folders, so it is never published with the site.
 pub fn path(output: &Path) -> PathBuf {
-    let parent = output.parent().unwrap_or(Path::new("."));
-    let name = output
-        .file_name()
-        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    parent.join(format!(".{name}.briefing-record"))
+    crate::output::beside(output, "record")
 }
 
 /// Fingerprints what a build of `config` would read, or `None` when something cannot be

@@ -382,10 +382,13 @@ impl Round {
         relevant
     }
 
-    /// The changed paths, when they are a few content files known exactly: a change a
-    /// build can start on before the round is over.
+    /// The changed paths, when they are content files known exactly: a change a build can
+    /// start on before the round is over. Not a folder: a folder stands for everything in
+    /// it, and a new one is watched only once the round is over, so what is written into
+    /// it meanwhile would not stop a build of it half copied.
     fn content_changes(&self) -> Option<&BTreeSet<PathBuf>> {
-        (self.exact && self.content_only && !self.stop && !self.changed.is_empty())
+        let files = || self.changed.iter().all(|p| !p.is_dir());
+        (self.exact && self.content_only && !self.stop && !self.changed.is_empty() && files())
             .then_some(&self.changed)
     }
 }
@@ -412,6 +415,39 @@ fn emit(report: &mut impl FnMut(Event), result: &Result<BuildReport>, changed: &
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: a recreated `content/` folder was built the moment it appeared, half
+    /// copied, and files written into it meanwhile (not watched yet) did not stop that build.
+    #[test]
+    fn a_round_is_built_early_only_for_content_files_not_folders() {
+        let site = tempfile::tempdir().unwrap();
+        let articles = site.path().join("content/articles");
+        std::fs::create_dir_all(&articles).unwrap();
+        std::fs::write(articles.join("a.md"), "x").unwrap();
+        let round = |paths: &[PathBuf]| Round {
+            changed: paths.iter().cloned().collect(),
+            paths: paths.len(),
+            ..Round::default()
+        };
+        let file = articles.join("a.md");
+        let gone = articles.join("deleted.md");
+        assert!(round(&[file.clone(), gone]).content_changes().is_some());
+        assert!(
+            round(&[site.path().join("content")])
+                .content_changes()
+                .is_none()
+        );
+        assert!(
+            round(&[file.clone(), articles.clone()])
+                .content_changes()
+                .is_none()
+        );
+        let inexact = Round {
+            exact: false,
+            ..round(std::slice::from_ref(&file))
+        };
+        assert!(inexact.content_changes().is_none());
+    }
 
     #[test]
     fn classify_paths() {
