@@ -343,35 +343,42 @@ pub fn search_fragment(site: &Site, i: usize) -> SearchFragment {
     }
 }
 
-/// The search index as JSON, and the same array as a script for `file://` use, from the
-/// entries of the listed pages in order, written into `index` and `script` (buffers kept
-/// between renders: filling memory already mapped is several times faster than new memory).
+/// Which form of the search index to make (see `search_index`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchIndexForm {
+    /// `search-index.json`: a JSON array.
+    Json,
+    /// `search-index.js`: the same array as a script, for `file://` use.
+    Script,
+}
+
+/// The search index in `form`, from the entries of the listed pages in order, written into
+/// `out` (a buffer kept between renders: filling memory already mapped is several times
+/// faster than new memory).
 pub fn search_index(
     fragments: &[(u64, std::sync::Arc<SearchFragment>)],
-    index: &mut Vec<u8>,
-    script: &mut Vec<u8>,
+    form: SearchIndexForm,
+    out: &mut Vec<u8>,
 ) {
     // A JSON array is its elements joined by commas; escaping for the script leaves `[`,
     // `,` and `]` alone, so the script is the escaped elements joined the same way.
-    let join =
-        |out: &mut Vec<u8>, prefix: &str, part: fn(&SearchFragment) -> &str, suffix: &str| {
-            out.clear();
-            out.extend_from_slice(prefix.as_bytes());
-            for (n, (_, fragment)) in fragments.iter().enumerate() {
-                if n > 0 {
-                    out.push(b',');
-                }
-                out.extend_from_slice(part(fragment).as_bytes());
-            }
-            out.extend_from_slice(suffix.as_bytes());
+    let (prefix, suffix) = match form {
+        SearchIndexForm::Json => ("[", "]"),
+        SearchIndexForm::Script => ("window.BRIEFING_SEARCH_INDEX = [", "];\n"),
+    };
+    out.clear();
+    out.extend_from_slice(prefix.as_bytes());
+    for (n, (_, fragment)) in fragments.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        let part = match form {
+            SearchIndexForm::Json => &fragment.json,
+            SearchIndexForm::Script => &fragment.script,
         };
-    join(index, "[", |f| &f.json, "]");
-    join(
-        script,
-        "window.BRIEFING_SEARCH_INDEX = [",
-        |f| &f.script,
-        "];\n",
-    );
+        out.extend_from_slice(part.as_bytes());
+    }
+    out.extend_from_slice(suffix.as_bytes());
 }
 
 /// Already-serialised JSON made safe inside a script (see `script_json`): `<`, `>`, `&`
