@@ -317,10 +317,9 @@ struct Round {
     changed: BTreeSet<PathBuf>,
     /// How many paths the messages named (of any kind: a burst is told by its size).
     paths: usize,
-    /// Whether the events say exactly what changed (no lost events, no rescan request).
+    /// Whether the events say exactly what changed: no lost events, no rescan request, and
+    /// content alone (any other input is looked at whole).
     exact: bool,
-    /// Whether every changed path is content (articles, editions, their files).
-    content_only: bool,
     stop: bool,
     /// The watcher's own problems, to report.
     errors: Vec<String>,
@@ -332,7 +331,6 @@ impl Default for Round {
             changed: BTreeSet::new(),
             paths: 0,
             exact: true,
-            content_only: true,
             stop: false,
             errors: Vec::new(),
         }
@@ -368,10 +366,7 @@ impl Round {
             for path in &event.paths {
                 match classify(root, output, path) {
                     Some(Change::Content) => {}
-                    Some(_) => {
-                        self.exact = false;
-                        self.content_only = false;
-                    }
+                    Some(_) => self.exact = false,
                     None => continue,
                 }
                 relevant = true;
@@ -388,8 +383,7 @@ impl Round {
     /// it meanwhile would not stop a build of it half copied.
     fn content_changes(&self) -> Option<&BTreeSet<PathBuf>> {
         let files = || self.changed.iter().all(|p| !p.is_dir());
-        (self.exact && self.content_only && !self.stop && !self.changed.is_empty() && files())
-            .then_some(&self.changed)
+        (self.exact && !self.stop && !self.changed.is_empty() && files()).then_some(&self.changed)
     }
 }
 
