@@ -269,6 +269,9 @@ pub fn image_size(path: &std::path::Path) -> Option<(u32, u32)> {
 
 /// Words and CJK characters in `text`; `in_word` carries a word across inline markup (`*to*day`).
 fn count_words(text: &str, in_word: &mut bool) -> (usize, usize) {
+    if !may_hold_wide_space_or_cjk(text.as_bytes()) {
+        return (count_words_spaced_by_ascii(text.as_bytes(), in_word), 0);
+    }
     // A byte walk, not `split_whitespace`: decoding every character of Bengali or Hindi text
     // to ask whether it is a space costs more than the rest of the count.
     let bytes = text.as_bytes();
@@ -304,6 +307,35 @@ fn count_words(text: &str, in_word: &mut bool) -> (usize, usize) {
         *in_word = !last.is_whitespace();
     }
     (words, cjk)
+}
+
+/// Whether `bytes` has a lead byte that can start a non-ASCII space (0xC2, 0xE1..=0xE3) or a
+/// CJK character (0xE3..=0xE9). Latin, Bengali (0xE0) and most other text has none.
+fn may_hold_wide_space_or_cjk(bytes: &[u8]) -> bool {
+    // In blocks, so that the compiler can test many bytes at once without giving up the early
+    // exit.
+    bytes.chunks(64).any(|block| {
+        block.iter().fold(false, |seen, &b| {
+            seen | (b == 0xC2) | (b.wrapping_sub(0xE1) <= 8)
+        })
+    })
+}
+
+/// `count_words` for text whose only spaces are ASCII and that has no CJK: a word starts at
+/// every non-space byte after a space. Without branches, this runs several times faster than
+/// the byte walk on a 700-word article, and counting words took a sixth of the Markdown stage.
+fn count_words_spaced_by_ascii(bytes: &[u8], in_word: &mut bool) -> usize {
+    let is_space = |b: u8| (b == b' ') | (b.wrapping_sub(b'\t') <= b'\r' - b'\t');
+    let Some(&last) = bytes.last() else {
+        return 0;
+    };
+    let first = usize::from(!*in_word && !is_space(bytes[0]));
+    let starts = bytes
+        .windows(2)
+        .filter(|pair| is_space(pair[0]) & !is_space(pair[1]))
+        .count();
+    *in_word = !is_space(last);
+    first + starts
 }
 
 /// The byte length of the whitespace character at byte `i` of `text`, or 0 if it is not one.
@@ -449,6 +481,40 @@ mod tests {
             proptest::prop_assert_eq!(count_words(&text, &mut a), count_words_by_chars(&text, &mut b));
             proptest::prop_assert_eq!(a, b);
         }
+
+        /// The same for text that takes the shortcut: ASCII spaces only, no CJK.
+        #[test]
+        fn ascii_spaced_word_count_equals_the_char_word_count(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                " ", "\t", "\n", "\r", "\u{b}", "\u{c}", "কিম", "্", "a", "Kim", "\u{e000}",
+                "😀", "é", "-", ".",
+            ]), 0..30),
+            in_word: bool,
+        ) {
+            let text: String = pieces.concat();
+            proptest::prop_assert!(!may_hold_wide_space_or_cjk(text.as_bytes()));
+            let (mut a, mut b) = (in_word, in_word);
+            proptest::prop_assert_eq!(count_words(&text, &mut a), count_words_by_chars(&text, &mut b));
+            proptest::prop_assert_eq!(a, b);
+        }
+    }
+
+    #[test]
+    fn text_with_a_wide_space_or_cjk_is_not_counted_by_ascii_spaces() {
+        for text in [
+            "a\u{a0}b",
+            "a\u{2003}b",
+            "a\u{3000}b",
+            "漢字",
+            "a\u{85}b",
+            "\u{1680}",
+        ] {
+            assert!(may_hold_wide_space_or_cjk(text.as_bytes()), "{text:?}");
+        }
+        // Long enough to span several blocks, with the wide space in the last one.
+        let long = format!("{}\u{2003}", "word ".repeat(40));
+        assert!(may_hold_wide_space_or_cjk(long.as_bytes()));
+        assert_eq!(count_words(&long, &mut false), (40, 0));
     }
     use super::*;
 
