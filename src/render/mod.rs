@@ -738,14 +738,18 @@ impl Shared<'_> {
         let mut implicits = Context::new();
         implicits.insert("lang", language);
         implicits.insert("dir", config::direction(language));
-        match self.templates.tera.render_component_with_implicits(
+        let card = self.templates.tera.render_component_with_implicits(
             crate::templates::CARD_COMPONENT,
             &args,
             &implicits,
             None,
             true,
-        ) {
-            Ok(card) => extend(&summary, [("card", Value::safe_string(&card))]),
+        );
+        // Once `args` lets go of its copy, the summary's map is this function's alone, and
+        // the card goes into it without copying the map.
+        drop(args);
+        match card {
+            Ok(card) => with(summary, [("card", Value::safe_string(&card))]),
             Err(e) => {
                 let page = &self.site.pages[i];
                 let error = Error::one(self.templates.diagnostic(
@@ -1185,7 +1189,7 @@ impl Shared<'_> {
                         }
                     };
                     lists.insert(key, list.clone());
-                    value = extend(&value, [("list", list)]);
+                    value = with(value, [("list", list)]);
                 }
                 month_values.push(value);
             }
@@ -1303,7 +1307,13 @@ fn object<const N: usize>(pairs: [(&'static str, Value); N]) -> Value {
 
 /// A copy of the map `base` (values are shared, not copied) with more keys.
 fn extend<const N: usize>(base: &Value, pairs: [(&'static str, Value); N]) -> Value {
-    let mut map = base.as_map().cloned().unwrap_or_default();
+    with(base.clone(), pairs)
+}
+
+/// `base` with `pairs` added, reusing `base`'s map when nothing else shares it.
+fn with<const N: usize>(base: Value, pairs: [(&'static str, Value); N]) -> Value {
+    let mut map = base.into_map().unwrap_or_default();
+    map.reserve(N);
     for (key, value) in pairs {
         map.insert(key.into(), value);
     }
