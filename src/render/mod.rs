@@ -579,17 +579,21 @@ pub fn render(
             .add(part)
             .finish()
     };
-    // Which outputs the sink still has, asked for all of them at once.
-    let fingerprinted: Vec<(&str, u64)> = jobs
-        .par_iter()
-        .zip(paths.par_iter())
-        .map(|(job, path)| (path.as_str(), shared.job_fingerprint(*job, path)))
-        .collect();
-    let reused = sink.reuse_all(&fingerprinted)?;
-    rendered.fetch_add(reused.iter().filter(|r| !**r).count(), Ordering::Relaxed);
-    let (results, data_files): (Vec<Result<()>>, Result<()>) = rayon::join(
+    // The data files are made alongside the pages from the start: while the pages' outputs
+    // are looked up (one thread, under the sink's lock) and copied, the search index is
+    // already being made on the other.
+    let (results, data_files): (Result<Vec<Result<()>>>, Result<()>) = rayon::join(
         || {
-            jobs.par_iter()
+            // Which outputs the sink still has, asked for all of them at once.
+            let fingerprinted: Vec<(&str, u64)> = jobs
+                .par_iter()
+                .zip(paths.par_iter())
+                .map(|(job, path)| (path.as_str(), shared.job_fingerprint(*job, path)))
+                .collect();
+            let reused = sink.reuse_all(&fingerprinted)?;
+            rendered.fetch_add(reused.iter().filter(|r| !**r).count(), Ordering::Relaxed);
+            Ok(jobs
+                .par_iter()
                 .zip(paths.par_iter())
                 .zip(reused.par_iter())
                 .filter(|(_, reused)| !**reused)
@@ -597,7 +601,7 @@ pub fn render(
                     let bytes = shared.render_job(*job, path)?;
                     sink.file(path, &bytes)
                 })
-                .collect()
+                .collect())
         },
         || {
             // GitHub Pages: serve files as they are (no Jekyll), and the custom domain if any.
@@ -680,7 +684,7 @@ pub fn render(
         return Err(error);
     }
     let mut errors: Vec<Diagnostic> = Vec::new();
-    for r in results {
+    for r in results? {
         match r {
             Ok(()) => {}
             // The same template bug breaks many pages: report it once.
