@@ -275,7 +275,7 @@ pub fn parse_mapping(text: &str) -> Result<Vec<(String, serde_json::Value)>, Yam
 }
 
 /// A reader for the front matter nearly every article has, which yaml_serde takes about 50 µs
-/// to parse, a tenth of a cold build: `key: value` lines, where a value is one line of plain,
+/// to parse (9% of a 10,000-article cold build's CPU samples): `key: value` lines, where a value is one line of plain,
 /// single- or double-quoted text, a whole number, `true`/`false`/`null`, or a list of such
 /// values or of one-line `key: value` maps (`sources`), one item per `- ` line.
 ///
