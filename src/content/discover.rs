@@ -124,6 +124,10 @@ type Entries = BTreeMap<PathBuf, Kind>;
 
 /// Walks `start` (`content/articles/` or a folder below it), adding every file and link.
 fn walk_articles(start: &Path, into: &mut Entries) -> Result<()> {
+    // Gathered first, then added at once: into an empty map that is one bulk build from
+    // the walk's sorted order, where 10,000 inserts one by one compared paths component by
+    // component about 14 times each, on the one thread, before any article was read.
+    let mut found = Vec::new();
     let walker = WalkDir::new(start)
         .sort_by_file_name()
         .into_iter()
@@ -134,10 +138,15 @@ fn walk_articles(start: &Path, into: &mut Entries) -> Result<()> {
             Error::io(&path, e.into())
         })?;
         if entry.file_type().is_file() {
-            into.insert(entry.into_path(), Kind::File);
+            found.push((entry.into_path(), Kind::File));
         } else if entry.path_is_symlink() {
-            into.insert(entry.into_path(), Kind::Link);
+            found.push((entry.into_path(), Kind::Link));
         }
+    }
+    if into.is_empty() {
+        *into = found.into_iter().collect();
+    } else {
+        into.extend(found);
     }
     Ok(())
 }
