@@ -311,9 +311,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 /// outputs whose inputs did not change.
 pub fn build_with(options: &BuildOptions, cache: &mut cache::BuildCache) -> Result<BuildReport> {
     let started = Instant::now();
+    let config = load_checked(options)?;
+    build_configured(&config, cache, started)
+}
+
+/// The configuration of `options`, once its output folder is known to be safe to write.
+fn load_checked(options: &BuildOptions) -> Result<Config> {
     let config = config::load(options)?;
     output::check_output_dir(&config.root, &config.output_dir)?;
-    build_configured(&config, cache, started)
+    Ok(config)
 }
 
 /// `build_with` for a one-off build (`briefing build`): nothing is rendered when the output
@@ -326,8 +332,7 @@ pub fn build_recorded(
 ) -> Result<BuildReport> {
     let started = Instant::now();
     let started_at = std::time::SystemTime::now();
-    let config = config::load(options)?;
-    output::check_output_dir(&config.root, &config.output_dir)?;
+    let config = load_checked(options)?;
     if !force && let Some(found) = record::current(&config) {
         let elapsed = started.elapsed();
         return Ok(BuildReport {
@@ -393,8 +398,7 @@ pub struct StagedBuild {
 /// what `build_with` would; nothing is visible in the output folder until `commit`.
 pub fn stage_with(options: &BuildOptions, cache: &mut cache::BuildCache) -> Result<StagedBuild> {
     let started = Instant::now();
-    let config = config::load(options)?;
-    output::check_output_dir(&config.root, &config.output_dir)?;
+    let config = load_checked(options)?;
     stage_configured(&config, cache, started)
 }
 

@@ -293,7 +293,6 @@ impl ModelCache {
         self.patched
     }
 
-    /// Takes back the model the last `assemble` returned, for the next build to patch.
     /// The first moment after `now` at which a page of the last model is published (its date
     /// passes) or expires: until then, what `now` decides stays as it is.
     pub fn next_change(&self, now: jiff::Timestamp) -> Option<jiff::Timestamp> {
@@ -306,6 +305,7 @@ impl ModelCache {
             .min()
     }
 
+    /// Takes back the model the last `assemble` returned, for the next build to patch.
     pub fn keep(&mut self, site: Site) {
         if self.inputs.is_some() {
             self.site = Some(site);

@@ -561,7 +561,6 @@ impl Preview {
     ) -> Result<()> {
         let builder = PreviewBuilder {
             site: self.site.clone(),
-            root: self.build.root.clone(),
             options: self.build.clone(),
         };
         let result = watch::watch(&self.build, debounce, stopper, builder, report);
@@ -574,7 +573,6 @@ impl Preview {
 /// `serve`'s builder: builds into memory, and the preview serves the build once committed.
 struct PreviewBuilder {
     site: Arc<PreviewSite>,
-    root: PathBuf,
     options: BuildOptions,
 }
 
@@ -598,7 +596,7 @@ impl watch::Builder for PreviewBuilder {
                 let (files, made) = sink.into_parts();
                 let written = self
                     .site
-                    .publish(files, made, css_only(&self.root, changed));
+                    .publish(files, made, css_only(&self.options.root, changed));
                 Ok(BuildReport { written, ..report })
             }
             Err(e) => {
