@@ -31,8 +31,12 @@ pub const REQUIRED: &[&str] = &[
     "robots.txt",
 ];
 
-/// The component a page summary's `card` is rendered with (see `Templates::uses_cards`).
-pub const CARD_COMPONENT: &str = "article_card";
+/// The pieces of list entries a page summary can carry ready-made, each the output of a
+/// component with the summary as `page` and every other argument at its default, rendered
+/// once per page (see `Templates::summary_pieces`): (the summary's field, the component).
+/// A theme's list shows `{{ p.card | safe }}` where it would render the card again.
+pub const SUMMARY_PIECES: [(&str, &str); 2] =
+    [("card", "article_card"), ("story_item", "story_item")];
 
 /// A loaded Tera plus where each template came from, for error messages, and the UI strings.
 pub struct Templates {
@@ -78,15 +82,21 @@ impl Templates {
         self.files.contains_key(name)
     }
 
-    /// Whether list pages can take each page's card ready-made (`card` in a page summary):
-    /// the theme has an `article_card` component and some template reads `.card`. A card is
-    /// then rendered once per page instead of once for every list that shows the page.
-    pub fn uses_cards(&self) -> bool {
-        self.tera.contains_component(CARD_COMPONENT)
-            && self
-                .files
-                .values()
-                .any(|(_, source)| source.contains(".card"))
+    /// The `SUMMARY_PIECES` lists can take ready-made: those whose component the theme has
+    /// and whose field some template reads (`.card`). Each is then rendered once per page
+    /// instead of once for every list that shows the page.
+    pub fn summary_pieces(&self) -> Vec<(&'static str, &'static str)> {
+        SUMMARY_PIECES
+            .into_iter()
+            .filter(|&(field, component)| {
+                let read = format!(".{field}");
+                self.tera.contains_component(component)
+                    && self
+                        .files
+                        .values()
+                        .any(|(_, source)| source.contains(&read))
+            })
+            .collect()
     }
 
     pub fn names(&self) -> Vec<&str> {
@@ -214,6 +224,8 @@ pub fn load(config: &Config, theme: &ThemeFiles) -> Result<Templates> {
         }
         return Err(Error::Diagnostics(problems));
     }
+    let ui = ui_strings(config, &templates.i18n, &theme.templates)?;
+    tera.global_context().insert("ui", &ui);
     templates.tera = tera;
 
     let missing: Vec<Diagnostic> = REQUIRED
@@ -234,6 +246,103 @@ pub fn load(config: &Config, theme: &ThemeFiles) -> Result<Templates> {
         return Err(Error::Diagnostics(missing));
     }
     Ok(templates)
+}
+
+/// The `ui` map every template sees: `{{ ui.sources }}` is `{{ t(key="sources") }}` looked up
+/// once per build instead of once per call (a `t` call cost as much as rendering 30 or so
+/// variables; twenty of them were 8% of a build's instructions). Only the keys templates
+/// read are in it, so a key that falls back to English is reported as with `t`, and a key
+/// that does not exist, or needs arguments, is an error at its place in the template.
+fn ui_strings(
+    config: &Config,
+    catalog: &Catalog,
+    templates: &[crate::theme::TemplateFile],
+) -> Result<BTreeMap<String, String>> {
+    let mut ui = BTreeMap::new();
+    let mut problems = Vec::new();
+    for template in templates {
+        for (offset, key) in ui_keys(&template.text) {
+            if ui.contains_key(key) {
+                continue;
+            }
+            let problem = |message: String, hint: String| {
+                Diagnostic::error(&template.display, format!("`ui.{key}`: {message}"))
+                    .at_offset(&template.text, offset)
+                    .width(key.len() + 3)
+                    .hint(hint)
+            };
+            let language = &config.language;
+            if let Err(unknown) = catalog.entry(language, key) {
+                problems.push(problem(
+                    unknown.to_string(),
+                    "`ui` holds the keys of the UI strings (i18n/*.yaml: the theme's, then \
+                     the site's)"
+                        .to_string(),
+                ));
+                continue;
+            }
+            match catalog.text(language, key, &[]) {
+                Ok(text) => {
+                    ui.insert(key.to_string(), text);
+                }
+                Err(e) => problems.push(problem(
+                    e,
+                    format!(
+                        "`ui` holds the UI strings that take no arguments; use \
+                         `t(key=\"{key}\", …)` for one with a count or placeholders"
+                    ),
+                )),
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(ui)
+    } else {
+        Err(Error::Diagnostics(problems))
+    }
+}
+
+/// Each `ui.KEY` inside a template's tags (`{{ … }}`, `{% … %}`), with the offset of its
+/// `ui`. A `ui` that ends a longer name (`menu.x`, `page.ui.x`) or is inside a string is
+/// not one.
+fn ui_keys(text: &str) -> Vec<(usize, &str)> {
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut keys = Vec::new();
+    let mut from = 0;
+    while let Some(open) = text[from..].find('{').map(|i| from + i) {
+        let close = match text.as_bytes().get(open + 1) {
+            Some(b'{') => "}}",
+            Some(b'%') => "%}",
+            _ => {
+                from = open + 1;
+                continue;
+            }
+        };
+        let end = text[open..].find(close).map_or(text.len(), |i| open + i);
+        let tag = &text.as_bytes()[open..end];
+        let mut quote = None;
+        for at in 2..tag.len() {
+            match (quote, tag[at]) {
+                (Some(q), b) if b == q => quote = None,
+                (Some(_), _) => {}
+                (None, q @ (b'"' | b'\'' | b'`')) => quote = Some(q),
+                (None, _)
+                    if tag[at..].starts_with(b"ui.")
+                        && !is_name(tag[at - 1])
+                        && tag[at - 1] != b'.' =>
+                {
+                    let len = tag[at + 3..].iter().take_while(|&&b| is_name(b)).count();
+                    if len > 0 {
+                        let start = open + at + 3;
+                        keys.push((open + at, &text[start..start + len]));
+                    }
+                }
+                _ => {}
+            }
+        }
+        from = end;
+    }
+    keys
 }
 
 /// A static file's URL with a short content hash, computed on first use.
@@ -292,4 +401,19 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ui_keys_are_read_inside_tags_only() {
+        let text = "<p>ui.prose</p>{{ ui.sources }}{% if ui.topics_x and menu.ui.no and gui.no %}\
+                    {{ t(key=\"ui.no\") ~ ui.latest|upper }}{% endif %}";
+        let keys: Vec<&str> = ui_keys(text).into_iter().map(|(_, k)| k).collect();
+        assert_eq!(keys, ["sources", "topics_x", "latest"]);
+        let (at, key) = ui_keys(text)[0];
+        assert_eq!((&text[at..at + 10], key), ("ui.sources", "sources"));
+    }
 }

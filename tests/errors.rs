@@ -99,6 +99,24 @@ fn template_syntax_error() {
     insta::assert_snapshot!(err);
 }
 
+/// `ui.KEY` is checked when the templates load: an unknown key, or one that needs a count,
+/// fails the build at its place in the template, every one of them at once.
+#[test]
+fn ui_string_that_is_unknown_or_needs_arguments_is_an_error_at_its_place() {
+    let err = failing_build("ui_string_unknown");
+    assert!(
+        err.starts_with("templates/article.html:4:25: error: `ui.sourses`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `sources`?"), "{err}");
+    assert!(
+        err.contains("templates/article.html:4:44: error: `ui.minutes_read`"),
+        "{err}"
+    );
+    assert!(err.contains("t(key=\"minutes_read\", …)"), "{err}");
+    insta::assert_snapshot!(err);
+}
+
 #[test]
 fn slug_collision_names_both_files() {
     let err = failing_build("slug_collision");

@@ -239,6 +239,51 @@ fn missing_string_falls_back_to_english_and_warns_once() {
     assert!(meta.iter().any(|m| m.ends_with(" min read")), "{meta:?}");
 }
 
+/// `ui.KEY` is `t(key="KEY")` looked up once per build: the same text in the site's
+/// language, and a key that falls back to English warns as `t` does.
+#[test]
+fn ui_strings_are_what_t_gives_and_fall_back_with_a_warning() {
+    let site = fixture("basic");
+    let yaml = read(&site.path().join("site.yaml")).replace("language: en", "language: fr");
+    std::fs::write(site.path().join("site.yaml"), yaml).unwrap();
+    let english = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/i18n/en.yaml"));
+    let french: String = english
+        .lines()
+        .filter(|l| !l.starts_with("minutes_read:") && !l.starts_with("related_briefings:"))
+        .map(|l| match l.strip_prefix("topics: ") {
+            Some(_) => "topics: Sujets".to_string(),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::create_dir_all(site.path().join("i18n")).unwrap();
+    std::fs::write(site.path().join("i18n/fr.yaml"), french).unwrap();
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    std::fs::write(
+        site.path().join("templates/404.html"),
+        "<p id=\"ui\">{{ ui.topics }}</p><p id=\"t\">{{ t(key=\"topics\") }}</p>\
+         <p id=\"fallback\">{{ ui.related_briefings }}</p>",
+    )
+    .unwrap();
+
+    let run = build(site.path(), &[]);
+    let err = stderr(&run);
+    assert!(run.status.success(), "{err}");
+    let missing = |key: &str| {
+        format!("warning: UI string `{key}` is missing in `fr`; the English one is used")
+    };
+    assert_eq!(
+        err.matches(&missing("related_briefings")).count(),
+        1,
+        "{err}"
+    );
+    assert_eq!(err.matches(&missing("minutes_read")).count(), 1, "{err}");
+    let doc = page(&site.path().join("output"), "404.html");
+    assert_eq!(texts(&doc, "#ui"), ["Sujets"]);
+    assert_eq!(texts(&doc, "#t"), ["Sujets"]);
+    assert_eq!(texts(&doc, "#fallback"), ["Related briefings"]);
+}
+
 #[test]
 fn a_language_without_strings_warns_once_as_a_whole() {
     let site = fixture("basic");

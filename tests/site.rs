@@ -441,13 +441,28 @@ fn bundle_images_in_the_text_carry_their_size_so_nothing_shifts() {
 /// rendering the component again: the card must be exactly what the component renders there.
 #[test]
 fn a_summarys_card_is_what_the_article_card_component_renders_in_a_list() {
+    compare_ready_made_piece("card", "article_card", "class=\"card");
+}
+
+/// Related lists show each page's `story_item` ready-made, in a list of any language: it must
+/// be exactly what the `story_item` component renders.
+#[test]
+fn a_summarys_story_item_is_what_the_story_item_component_renders() {
+    compare_ready_made_piece("story_item", "story_item", "class=\"story-list__title");
+}
+
+/// Builds the `basic` fixture with tag pages that show each page's ready-made `field` beside
+/// `component` rendered live, and checks they are the same (`marker` shows it is there).
+fn compare_ready_made_piece(field: &str, component: &str, marker: &str) {
     let site = fixture("basic");
     let templates = site.path().join("templates");
     std::fs::create_dir_all(&templates).unwrap();
     std::fs::write(
         templates.join("tag.html"),
-        "{% for p in pages %}<div class=\"pair\"><div class=\"cached\">{{ p.card | safe }}</div>\
-         <div class=\"live\">{{ <article_card page={p} /> }}</div></div>{% endfor %}",
+        format!(
+            "{{% for p in pages %}}<div class=\"pair\"><div class=\"cached\">{{{{ p.{field} | safe }}}}</div>\
+             <div class=\"live\">{{{{ <{component} page={{p}} /> }}}}</div></div>{{% endfor %}}"
+        ),
     )
     .unwrap();
     let out = site.path().join("output");
@@ -465,12 +480,12 @@ fn a_summarys_card_is_what_the_article_card_component_renders_in_a_list() {
                 pair.select(&s).next().unwrap().inner_html()
             };
             let (cached, live) = (part(".cached"), part(".live"));
-            assert!(cached.contains("class=\"card"), "{cached}");
+            assert!(cached.contains(marker), "{cached}");
             assert_eq!(cached, live, "{}", page.display());
             pairs += 1;
         }
     }
-    assert!(pairs >= 3, "only {pairs} cards compared");
+    assert!(pairs >= 3, "only {pairs} {field}s compared");
 }
 
 /// A card is rendered outside any list page: a template error in it still fails the build

@@ -361,10 +361,10 @@ struct Shared<'a> {
     fingerprints: Fingerprints,
     /// The archive's months this render used, once the archive is rendered.
     months: Mutex<Option<rustc_hash::FxHashMap<u64, Value>>>,
-    /// Whether summaries carry their card (see `Templates::uses_cards`).
-    cards: bool,
-    /// The first card that failed to render: the render fails with it.
-    card_error: Mutex<Option<Error>>,
+    /// The pieces summaries carry ready-made (see `Templates::summary_pieces`).
+    pieces: Vec<(&'static str, &'static str)>,
+    /// The first piece that failed to render: the render fails with it.
+    piece_error: Mutex<Option<Error>>,
 }
 
 /// Fingerprints of the parts outputs are made from, computed once per render.
@@ -558,8 +558,8 @@ pub fn render(
         sources: cached(fingerprints.sources, &|| term_list(&site.sources)),
         fingerprints,
         months: Mutex::new(None),
-        cards: templates.uses_cards(),
-        card_error: Mutex::new(None),
+        pieces: templates.summary_pieces(),
+        piece_error: Mutex::new(None),
     };
 
     let search_made = Mutex::new(Vec::new());
@@ -669,8 +669,8 @@ pub fn render(
         },
     );
 
-    let card_error = shared
-        .card_error
+    let piece_error = shared
+        .piece_error
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .take();
@@ -678,8 +678,8 @@ pub fn render(
         shared.made(),
         search_made.into_inner().unwrap_or_else(|e| e.into_inner()),
     );
-    if let Some(error) = card_error {
-        // A summary whose card failed is kept without one: the next render must make it again.
+    if let Some(error) = piece_error {
+        // A summary whose piece failed is kept without it: the next render must make it again.
         cache.summaries.clear();
         return Err(error);
     }
@@ -727,13 +727,14 @@ impl Shared<'_> {
             .clone()
     }
 
-    /// Page `i`'s summary, with its card when the theme uses cards: the `article_card`
-    /// component rendered for it with its defaults, in the site's language, as a list page
-    /// would (lists in the site's language show `{{ p.card | safe }}` instead of rendering
-    /// the component again for every list that has the page).
+    /// Page `i`'s summary, with its ready-made pieces (see `Templates::summary_pieces`):
+    /// each component rendered for it with its defaults, in the site's language, as a list
+    /// page would. Lists in the site's language show `{{ p.card | safe }}` instead of
+    /// rendering `article_card` again for every list that has the page; `story_item` does
+    /// not depend on the list's language, so every related list can use it.
     fn new_summary(&self, i: usize) -> Value {
         let summary = Value::from_serializable(&SummaryView::new(self.site, i));
-        if !self.cards {
+        if self.pieces.is_empty() {
             return summary;
         }
         let language = &self.site.config.language;
@@ -742,34 +743,35 @@ impl Shared<'_> {
         let mut implicits = Context::new();
         implicits.insert("lang", language);
         implicits.insert("dir", config::direction(language));
-        let card = self.templates.tera.render_component_with_implicits(
-            crate::templates::CARD_COMPONENT,
-            &args,
-            &implicits,
-            None,
-            true,
-        );
-        // Once `args` lets go of its copy, the summary's map is this function's alone, and
-        // the card goes into it without copying the map.
-        drop(args);
-        match card {
-            Ok(card) => with(summary, [("card", Value::safe_string(&card))]),
-            Err(e) => {
-                let page = &self.site.pages[i];
-                let error = Error::one(self.templates.diagnostic(
-                    &e,
-                    &format!(
-                        " (while rendering the card of {} for lists)",
-                        page.file.display.display()
-                    ),
-                ));
-                self.card_error
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .get_or_insert(error);
-                summary
+        let mut rendered = Vec::with_capacity(self.pieces.len());
+        for &(field, component) in &self.pieces {
+            let piece = self
+                .templates
+                .tera
+                .render_component_with_implicits(component, &args, &implicits, None, true);
+            match piece {
+                Ok(html) => rendered.push((field, Value::safe_string(&html))),
+                Err(e) => {
+                    let page = &self.site.pages[i];
+                    let error = Error::one(self.templates.diagnostic(
+                        &e,
+                        &format!(
+                            " (while rendering the {field} of {} for lists)",
+                            page.file.display.display()
+                        ),
+                    ));
+                    self.piece_error
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .get_or_insert(error);
+                    return summary;
+                }
             }
         }
+        // Once `args` lets go of its copy, the summary's map is this function's alone, and
+        // the pieces go into it without copying the map.
+        drop(args);
+        with(summary, rendered)
     }
 
     /// The search-index entry of every listed page, in order, with its cache key: reused
@@ -1319,9 +1321,10 @@ fn extend<const N: usize>(base: &Value, pairs: [(&'static str, Value); N]) -> Va
 }
 
 /// `base` with `pairs` added, reusing `base`'s map when nothing else shares it.
-fn with<const N: usize>(base: Value, pairs: [(&'static str, Value); N]) -> Value {
+fn with(base: Value, pairs: impl IntoIterator<Item = (&'static str, Value)>) -> Value {
     let mut map = base.into_map().unwrap_or_default();
-    map.reserve(N);
+    let pairs = pairs.into_iter();
+    map.reserve(pairs.size_hint().0);
     for (key, value) in pairs {
         map.insert(key.into(), value);
     }
