@@ -383,23 +383,37 @@ pub fn search_index(
 
 /// Already-serialised JSON made safe inside a script (see `script_json`): `<`, `>`, `&`
 /// and the line and paragraph separators (which end a line in older JavaScript) as `\u`
-/// escapes, in one pass, without a copy when there is none of them.
+/// escapes, in one pass.
 fn script_json_str(json: &str) -> String {
-    let unsafe_at = |b: &u8| matches!(b, b'<' | b'>' | b'&' | 0xE2);
-    if !json.as_bytes().iter().any(unsafe_at) {
-        return json.to_string();
-    }
+    let bytes = json.as_bytes();
     let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
+    let mut copied = 0;
+    let mut from = 0;
+    // Byte by byte, copying the runs between escapes: typographic quotes and dashes (which
+    // start with 0xE2, like U+2028) are in most texts, and a `char` loop over the whole page
+    // text was 1.6% of a build.
+    while let Some(at) = bytes[from..]
+        .iter()
+        .position(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2))
+        .map(|i| from + i)
+    {
+        let escape = match (bytes[at], bytes.get(at + 1..at + 3)) {
+            (b'<', _) => Some(("\\u003c", 1)),
+            (b'>', _) => Some(("\\u003e", 1)),
+            (b'&', _) => Some(("\\u0026", 1)),
+            (_, Some([0x80, 0xA8])) => Some(("\\u2028", 3)),
+            (_, Some([0x80, 0xA9])) => Some(("\\u2029", 3)),
+            _ => None,
+        };
+        from = at + 1;
+        if let Some((escape, len)) = escape {
+            out.push_str(&json[copied..at]);
+            out.push_str(escape);
+            copied = at + len;
+            from = copied;
         }
     }
+    out.push_str(&json[copied..]);
     out
 }
 
