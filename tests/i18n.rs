@@ -202,24 +202,32 @@ fn tag_aliases_in_both_scripts_land_on_one_tag_page_named_in_the_pages_language(
     assert!(spellings.contains(&"কিম জং উন"), "{spellings:?}");
 }
 
-#[test]
-fn missing_string_falls_back_to_english_and_warns_once() {
-    // A French site whose strings lack `minutes_read`, used on every card and article.
+/// The `basic` fixture as a French site whose strings are the English ones without the
+/// keys `missing`, and with `key: text` for each of `changed`.
+fn french_site(missing: &[&str], changed: &[(&str, &str)]) -> tempfile::TempDir {
     let site = fixture("basic");
     let yaml = read(&site.path().join("site.yaml")).replace("language: en", "language: fr");
     std::fs::write(site.path().join("site.yaml"), yaml).unwrap();
     let english = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/i18n/en.yaml"));
+    let key_of = |line: &str| line.split(':').next().unwrap_or("").to_string();
     let french: String = english
         .lines()
-        .filter(|l| !l.starts_with("minutes_read:"))
-        .map(|l| match l.strip_prefix("latest: ") {
-            Some(_) => "latest: À la une".to_string(),
+        .filter(|l| !missing.contains(&key_of(l).as_str()))
+        .map(|l| match changed.iter().find(|(k, _)| *k == key_of(l)) {
+            Some((k, text)) => format!("{k}: {text}"),
             None => l.to_string(),
         })
         .collect::<Vec<_>>()
         .join("\n");
     std::fs::create_dir_all(site.path().join("i18n")).unwrap();
     std::fs::write(site.path().join("i18n/fr.yaml"), french).unwrap();
+    site
+}
+
+#[test]
+fn missing_string_falls_back_to_english_and_warns_once() {
+    // A French site whose strings lack `minutes_read`, used on every card and article.
+    let site = french_site(&["minutes_read"], &[("latest", "À la une")]);
 
     let run = build(site.path(), &[]);
     let err = stderr(&run);
@@ -243,21 +251,10 @@ fn missing_string_falls_back_to_english_and_warns_once() {
 /// language, and a key that falls back to English warns as `t` does.
 #[test]
 fn ui_strings_are_what_t_gives_and_fall_back_with_a_warning() {
-    let site = fixture("basic");
-    let yaml = read(&site.path().join("site.yaml")).replace("language: en", "language: fr");
-    std::fs::write(site.path().join("site.yaml"), yaml).unwrap();
-    let english = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/i18n/en.yaml"));
-    let french: String = english
-        .lines()
-        .filter(|l| !l.starts_with("minutes_read:") && !l.starts_with("related_briefings:"))
-        .map(|l| match l.strip_prefix("topics: ") {
-            Some(_) => "topics: Sujets".to_string(),
-            None => l.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    std::fs::create_dir_all(site.path().join("i18n")).unwrap();
-    std::fs::write(site.path().join("i18n/fr.yaml"), french).unwrap();
+    let site = french_site(
+        &["minutes_read", "related_briefings"],
+        &[("topics", "Sujets")],
+    );
     std::fs::create_dir_all(site.path().join("templates")).unwrap();
     std::fs::write(
         site.path().join("templates/404.html"),
