@@ -1377,7 +1377,8 @@ fn paginator_window(number: usize, total: usize) -> impl Iterator<Item = usize> 
 const PAGER_REACH: usize = 3;
 
 fn render_one(templates: &Templates, template: &str, path: &str, ctx: &Context) -> Result<Vec<u8>> {
-    let mut bytes = Vec::with_capacity(16 * 1024);
+    // Room for an article page (25 KB with Bengali text): growing from less copied each.
+    let mut bytes = Vec::with_capacity(32 * 1024);
     templates
         .tera
         .render_to(template, ctx, &mut bytes)
