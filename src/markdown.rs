@@ -401,13 +401,14 @@ pub fn sanitize(html: &str) -> String {
 
 /// `text` cut to at most `max` characters, at the last space, with an ellipsis when cut.
 pub fn truncate_at_space(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
+    // Where character `max` starts, if the text goes on that far: one pass, no copy.
+    let Some((end, _)) = text.char_indices().nth(max) else {
         return text.to_string();
-    }
-    let cut: String = text.chars().take(max).collect();
+    };
+    let cut = &text[..end];
     let cut = match cut.rfind(char::is_whitespace) {
         Some(i) if i > cut.len() / 2 => &cut[..i],
-        _ => cut.as_str(),
+        _ => cut,
     };
     format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
 }
@@ -473,7 +474,28 @@ mod tests {
         (words, cjk)
     }
 
+    /// `truncate_at_space` as it was first written: count, collect, cut.
+    fn truncate_by_collecting(text: &str, max: usize) -> String {
+        if text.chars().count() <= max {
+            return text.to_string();
+        }
+        let cut: String = text.chars().take(max).collect();
+        let cut = match cut.rfind(char::is_whitespace) {
+            Some(i) if i > cut.len() / 2 => &cut[..i],
+            _ => cut.as_str(),
+        };
+        format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
+    }
+
     proptest::proptest! {
+        #[test]
+        fn truncating_agrees_with_collecting(
+            text in "[a কিম্\u{a0}\u{3000},;:。]{0,40}",
+            max in 0usize..30,
+        ) {
+            proptest::prop_assert_eq!(truncate_at_space(&text, max), truncate_by_collecting(&text, max));
+        }
+
         /// The byte walk counts exactly what splitting on Unicode whitespace counts, for text
         /// mixing every kind of space with Bengali, CJK, ASCII and other characters.
         #[test]

@@ -361,6 +361,8 @@ struct Shared<'a> {
     fingerprints: Fingerprints,
     /// The archive's months this render used, once the archive is rendered.
     months: Mutex<Option<rustc_hash::FxHashMap<u64, Value>>>,
+    /// `site_feeds` as templates see it, the same on most pages: made once.
+    site_feeds_value: Value,
     /// The pieces summaries carry ready-made (see `Templates::summary_pieces`).
     pieces: Vec<(&'static str, &'static str)>,
     /// The first piece that failed to render: the render fails with it.
@@ -558,6 +560,7 @@ pub fn render(
         sources: cached(fingerprints.sources, &|| term_list(&site.sources)),
         fingerprints,
         months: Mutex::new(None),
+        site_feeds_value: Value::from_serializable(&site_feeds(config)),
         pieces: templates.summary_pieces(),
         piece_error: Mutex::new(None),
     };
@@ -921,7 +924,7 @@ impl Shared<'_> {
         ctx.insert("lang", &config.language);
         ctx.insert("dir", config::direction(&config.language));
         ctx.insert("paginator", &None::<()>);
-        ctx.insert("feeds", &self.site_feeds());
+        ctx.insert_value("feeds", self.site_feeds_value.clone());
         let canonical = config.permalink(&path_url(path));
         ctx.insert("canonical", &canonical);
         let mut meta = Meta {
@@ -987,7 +990,7 @@ impl Shared<'_> {
                             ctx.insert("tag", &TermView::new(term, &config.language));
                             let feed_url = config.url(&format!("{encoded}atom.xml"));
                             ctx.insert("feed_url", &feed_url);
-                            let mut feeds = self.site_feeds();
+                            let mut feeds = site_feeds(config);
                             feeds.push(FeedLink {
                                 title: format!(
                                     "{} — {}",
@@ -1071,7 +1074,7 @@ impl Shared<'_> {
     /// The site's feeds plus the feed of editions, for edition pages.
     fn editions_feeds(&self) -> Vec<FeedLink> {
         let config = &self.site.config;
-        let mut feeds = self.site_feeds();
+        let mut feeds = site_feeds(config);
         feeds.push(FeedLink {
             title: self.editions_feed_title(),
             url: config.url("editions/atom.xml"),
@@ -1089,22 +1092,6 @@ impl Shared<'_> {
             .text(&self.site.config.language, "editions_feed", &args)
             // A theme whose strings lack it still gets a title.
             .unwrap_or_else(|_| format!("Editions — {title}"))
-    }
-
-    fn site_feeds(&self) -> Vec<FeedLink> {
-        let config = &self.site.config;
-        vec![
-            FeedLink {
-                title: config.title.clone(),
-                url: config.url("atom.xml"),
-                kind: "application/atom+xml",
-            },
-            FeedLink {
-                title: config.title.clone(),
-                url: config.url("feed.json"),
-                kind: "application/feed+json",
-            },
-        ]
     }
 
     /// The article's `page`: its cached summary plus what only the article page shows.
@@ -1307,6 +1294,22 @@ impl Shared<'_> {
 }
 
 /// A template map from fixed keys.
+/// The site's feeds, for `<link rel="alternate">` in every page's head.
+fn site_feeds(config: &Config) -> Vec<FeedLink> {
+    vec![
+        FeedLink {
+            title: config.title.clone(),
+            url: config.url("atom.xml"),
+            kind: "application/atom+xml",
+        },
+        FeedLink {
+            title: config.title.clone(),
+            url: config.url("feed.json"),
+            kind: "application/feed+json",
+        },
+    ]
+}
+
 fn object<const N: usize>(pairs: [(&'static str, Value); N]) -> Value {
     let mut map = tera::Map::default();
     for (key, value) in pairs {
