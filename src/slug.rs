@@ -64,11 +64,29 @@ static BENGALI_BLOCK: std::sync::LazyLock<[bool; 128]> = std::sync::LazyLock::ne
     std::array::from_fn(|i| char::from_u32(0x980 + i as u32).is_some_and(is_slug_char))
 });
 
-/// True when `text` is certainly NFC (the Unicode quick check said yes).
+/// True when `text` is certainly NFC.
 fn is_nfc(text: &str) -> bool {
-    text.is_ascii()
-        || unicode_normalization::is_nfc_quick(text.chars())
-            == unicode_normalization::IsNormalized::Yes
+    use unicode_normalization::IsNormalized;
+    if text.is_ascii() {
+        return true;
+    }
+    match unicode_normalization::is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => true,
+        IsNormalized::No => false,
+        // Bengali's `া` and `ৗ` make the quick check unsure (most Bengali words have one),
+        // and composing the text again to be sure was most of a Bengali slug's cost. They
+        // are starters, so they compose only with the character right before them, and in
+        // the block only `ে` + `া` = `ো` and `ে` + `ৗ` = `ৌ` do.
+        IsNormalized::Maybe if text.chars().all(|c| c.is_ascii() || in_bengali_block(c)) => {
+            !(text.contains("\u{9C7}\u{9BE}") || text.contains("\u{9C7}\u{9D7}"))
+        }
+        IsNormalized::Maybe => false,
+    }
+}
+
+/// U+0980 to U+09FF.
+fn in_bengali_block(c: char) -> bool {
+    ('\u{980}'..='\u{9FF}').contains(&c)
 }
 
 /// Whether a slug keeps `c`: letters, digits, combining marks and ZWJ/ZWNJ.
@@ -122,6 +140,27 @@ mod tests {
             }
         }
         slug.nfc().collect()
+    }
+
+    /// What `is_nfc` knows of the Bengali block: only `া` and `ৗ` leave the quick check
+    /// unsure, and text of the block is NFC exactly when `ে` does not come right before one.
+    #[test]
+    fn bengali_nfc_is_decided_without_composing() {
+        use unicode_normalization::{IsNormalized, is_nfc_quick};
+        let block: Vec<char> = (0x980..0xA00).filter_map(char::from_u32).collect();
+        let unsure: Vec<char> = block
+            .iter()
+            .copied()
+            .filter(|&c| is_nfc_quick(std::iter::once(c)) == IsNormalized::Maybe)
+            .collect();
+        assert_eq!(unsure, ['\u{9BE}', '\u{9D7}']);
+        for &a in &block {
+            for &b in &block {
+                let text = format!("ক{a}{b}");
+                let composed: String = text.nfc().collect();
+                assert_eq!(is_nfc(&text), composed == text, "{text:?}");
+            }
+        }
     }
 
     #[test]

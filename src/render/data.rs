@@ -428,6 +428,32 @@ pub struct SitemapUrl {
 mod tests {
     use super::*;
 
+    /// `script_json_str` as first written: char by char.
+    fn script_json_by_chars(json: &str) -> String {
+        let mut out = String::new();
+        for c in json.chars() {
+            match c {
+                '<' => out.push_str("\\u003c"),
+                '>' => out.push_str("\\u003e"),
+                '&' => out.push_str("\\u0026"),
+                '\u{2028}' => out.push_str("\\u2028"),
+                '\u{2029}' => out.push_str("\\u2029"),
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// Escapes anywhere in texts longer than a block, among other 0xE2 characters.
+        #[test]
+        fn script_escaping_agrees_with_the_char_by_char_way(
+            json in "[a কিম<>&\u{2028}\u{2029}\u{2018}\u{2019}\u{2014}\u{202F}]{0,200}"
+        ) {
+            proptest::prop_assert_eq!(script_json_str(&json), script_json_by_chars(&json));
+        }
+    }
+
     #[test]
     fn script_json_cannot_close_the_script_element() {
         let v = json!({"headline": "</script><script>alert(1)</script> & <b>"});
