@@ -131,12 +131,9 @@ pub fn assemble(
     let (mut pages, held_back): (Vec<Arc<Page>>, Vec<Arc<Page>>) = pages
         .into_iter()
         .partition(|p| (config.drafts || !p.draft) && (config.future || p.date.timestamp() <= now));
-    pages.sort_by(|a, b| {
-        b.date
-            .timestamp()
-            .cmp(&a.date.timestamp())
-            .then_with(|| a.slug.cmp(&b.slug))
-    });
+    // Newest first, then by slug. The keys are taken once per page: `Zoned::timestamp` in
+    // every comparison made sorting 100,000 pages take 0.1 s.
+    pages.sort_by_cached_key(|p| (std::cmp::Reverse(p.date.timestamp()), p.slug.clone()));
 
     let (by_slug, mut errors) = index_slugs(&pages);
     let is_listed: Vec<bool> = pages
@@ -149,12 +146,7 @@ pub fn assemble(
         .into_iter()
         .filter(|e| config.drafts || !e.draft)
         .collect();
-    editions.sort_by(|a, b| {
-        b.date
-            .timestamp()
-            .cmp(&a.date.timestamp())
-            .then_with(|| a.slug.cmp(&b.slug))
-    });
+    editions.sort_by_cached_key(|e| (std::cmp::Reverse(e.date.timestamp()), e.slug.clone()));
     let mut edition_items = Vec::with_capacity(editions.len());
     let mut page_editions: Vec<Vec<usize>> = vec![Vec::new(); pages.len()];
     for (e, edition) in editions.iter().enumerate() {
@@ -183,14 +175,22 @@ pub fn assemble(
     drop(by_slug);
 
     let aliases = Some(tag_aliases).filter(|a| !a.is_empty());
-    let (tags, page_tags) = group_terms(config, "tags", aliases, &pages, &is_listed, |p| {
-        p.tags.iter().map(|t| (t.as_str(), None))
-    });
-    let (sources, page_sources) = group_terms(config, "sources", None, &pages, &is_listed, |p| {
-        p.sources
-            .iter()
-            .map(|s| (s.name.as_str(), s.url.as_deref()))
-    });
+    // Tags and sources are grouped side by side: each is a pass over every page on one thread
+    // (0.2 s each at 100,000 pages).
+    let ((tags, page_tags), (sources, page_sources)) = rayon::join(
+        || {
+            group_terms(config, "tags", aliases, &pages, &is_listed, |p| {
+                p.tags.iter().map(|t| (t.as_str(), None))
+            })
+        },
+        || {
+            group_terms(config, "sources", None, &pages, &is_listed, |p| {
+                p.sources
+                    .iter()
+                    .map(|s| (s.name.as_str(), s.url.as_deref()))
+            })
+        },
+    );
     let tag_pages: Vec<&[usize]> = tags.iter().map(|t| t.pages.as_slice()).collect();
     let related = related(&page_tags, &tag_pages, RELATED_WINDOW);
     Ok(Site {
