@@ -131,8 +131,8 @@ pub fn assemble(
     let (mut pages, held_back): (Vec<Arc<Page>>, Vec<Arc<Page>>) = pages
         .into_iter()
         .partition(|p| (config.drafts || !p.draft) && (config.future || p.date.timestamp() <= now));
-    // Newest first, then by slug. The keys are taken once per page: `Zoned::timestamp` in
-    // every comparison made sorting 100,000 pages take 0.1 s.
+    // Newest first, then by slug, with the keys taken once per page instead of twice per
+    // comparison.
     pages.sort_by_cached_key(|p| (std::cmp::Reverse(p.date.timestamp()), p.slug.clone()));
 
     let (by_slug, mut errors) = index_slugs(&pages);
@@ -176,7 +176,7 @@ pub fn assemble(
 
     let aliases = Some(tag_aliases).filter(|a| !a.is_empty());
     // Tags and sources are grouped side by side: each is a pass over every page on one thread
-    // (0.2 s each at 100,000 pages).
+    // (the two took 0.39 s in a row at 100,000 pages).
     let ((tags, page_tags), (sources, page_sources)) = rayon::join(
         || {
             group_terms(config, "tags", aliases, &pages, &is_listed, |p| {

@@ -249,11 +249,11 @@ pub fn load(config: &Config, theme: &ThemeFiles) -> Result<Templates> {
 }
 
 /// The `ui` map every template sees: `{{ ui.sources }}` is `{{ t(key="sources") }}` looked up
-/// once per build instead of once per call (callgrind: about 3,700 instructions a `t` call,
-/// against about 300 for looking a variable up; the twenty calls of an article page were 8%
-/// of a build's instructions). Only the keys templates
-/// read are in it, so a key that falls back to English is reported as with `t`, and a key
-/// that does not exist, or needs arguments, is an error at its place in the template.
+/// once per build instead of once per call: at 1,000 articles, replacing 28,253 `t` calls
+/// with `ui` saved 74.6 million instructions (6% of the build), about 2,600 a call. Only the
+/// keys templates read are in it, so a key that falls back to English is reported as with
+/// `t`, and a key that does not exist, or needs arguments, is an error at its place in the
+/// template.
 fn ui_strings(
     config: &Config,
     catalog: &Catalog,

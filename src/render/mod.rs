@@ -367,6 +367,8 @@ struct Shared<'a> {
     pieces: Vec<(&'static str, &'static str)>,
     /// The first piece that failed to render: the render fails with it.
     piece_error: Mutex<Option<Error>>,
+    /// What the pieces' components read from a list's context: the site's `lang` and `dir`.
+    piece_implicits: Context,
 }
 
 /// Fingerprints of the parts outputs are made from, computed once per render.
@@ -563,6 +565,12 @@ pub fn render(
         site_feeds_value: Value::from_serializable(&site_feeds(config)),
         pieces: templates.summary_pieces(),
         piece_error: Mutex::new(None),
+        piece_implicits: {
+            let mut implicits = Context::new();
+            implicits.insert("lang", &config.language);
+            implicits.insert("dir", config::direction(&config.language));
+            implicits
+        },
     };
 
     let search_made = Mutex::new(Vec::new());
@@ -740,18 +748,17 @@ impl Shared<'_> {
         if self.pieces.is_empty() {
             return summary;
         }
-        let language = &self.site.config.language;
         let mut args = Context::new();
         args.insert_value("page", summary.clone());
-        let mut implicits = Context::new();
-        implicits.insert("lang", language);
-        implicits.insert("dir", config::direction(language));
         let mut rendered = Vec::with_capacity(self.pieces.len());
         for &(field, component) in &self.pieces {
-            let piece = self
-                .templates
-                .tera
-                .render_component_with_implicits(component, &args, &implicits, None, true);
+            let piece = self.templates.tera.render_component_with_implicits(
+                component,
+                &args,
+                &self.piece_implicits,
+                None,
+                true,
+            );
             match piece {
                 Ok(html) => rendered.push((field, Value::safe_string(&html))),
                 Err(e) => {
