@@ -71,7 +71,7 @@ fn main() {
         let stages: Vec<String> = report
             .timings
             .iter()
-            .map(|(stage, d, _)| format!("{stage} {} ms", d.as_millis()))
+            .map(|t| format!("{} {} ms", t.stage, t.wall.as_millis()))
             .collect();
         println!(
             "edit {i}: {} rendered, {} written in {} ms ({})",

@@ -138,10 +138,7 @@ pub fn next_step(tip_tree: Option<&str>, tree: &str) -> Step {
 /// Every file under `output`, sorted, without the marker file.
 pub fn output_files(output: &Path) -> Result<Vec<TreeFile>> {
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(output)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
+    for entry in crate::fs::walk_in_name_order(output).follow_links(true) {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(output).to_path_buf();
             Error::io(&path, e.into())

@@ -55,6 +55,20 @@ pub fn remove_dir_all(path: &Path) -> Result<()> {
     }
 }
 
+/// A walk of `dir` that lists each folder's entries in name order, as
+/// `WalkDir::sort_by_file_name` does, for deterministic builds. The entries of one folder
+/// share its path, so comparing whole paths byte by byte orders them by name:
+/// `sort_by_file_name` took each path apart again at every comparison, some 34 times per
+/// entry in a folder of 100,000 articles, on the one thread, before anything was read.
+pub fn walk_in_name_order(dir: &Path) -> walkdir::WalkDir {
+    walkdir::WalkDir::new(dir).sort_by(|a, b| {
+        a.path()
+            .as_os_str()
+            .as_encoded_bytes()
+            .cmp(b.path().as_os_str().as_encoded_bytes())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +83,44 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"[1]");
         overwrite(&path, b"[1,2,3,4,5]").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"[1,2,3,4,5]");
+    }
+
+    #[test]
+    fn walk_in_name_order_lists_entries_as_sort_by_file_name_does() {
+        let dir = tempfile::tempdir().unwrap();
+        // Names that are prefixes of each other, punctuation below and above `/` (0x2F),
+        // upper and lower case, and Bengali, in folders at two depths.
+        let names = [
+            "a",
+            "a-b",
+            "a.md",
+            "ab",
+            "a0",
+            "A",
+            "Z.md",
+            "_x",
+            "~y",
+            "কিম",
+            "কিম-জং",
+            "ক.md",
+        ];
+        let folders = ["", "a", "a-b/কিম", "zz"];
+        for folder in folders {
+            std::fs::create_dir_all(dir.path().join(folder)).unwrap();
+        }
+        for folder in folders {
+            for name in names {
+                let file = dir.path().join(folder).join(name);
+                if !file.exists() {
+                    std::fs::write(file, name).unwrap();
+                }
+            }
+        }
+        let paths = |walk: walkdir::WalkDir| -> Vec<_> {
+            walk.into_iter().map(|e| e.unwrap().into_path()).collect()
+        };
+        let expected = paths(walkdir::WalkDir::new(dir.path()).sort_by_file_name());
+        assert!(expected.len() > 40);
+        assert_eq!(paths(walk_in_name_order(dir.path())), expected);
     }
 }

@@ -53,22 +53,53 @@ pub struct BuildReport {
     pub up_to_date: bool,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
-    /// Each stage in order: how long it took, and the process's resident memory after it
-    /// (in KiB; 0 where the OS does not tell).
-    pub timings: Vec<(&'static str, Duration, u64)>,
+    /// Each stage in order, with what it cost.
+    pub timings: Vec<StageTiming>,
+}
+
+/// What one stage of a build cost.
+#[derive(Debug, Clone, Copy)]
+pub struct StageTiming {
+    pub stage: &'static str,
+    /// Wall-clock time.
+    pub wall: Duration,
+    /// CPU time of the whole process (user and system, all threads) during the stage: over
+    /// `wall`, how many cores the stage kept busy. `None` where the OS does not tell.
+    pub cpu: Option<Duration>,
+    /// The process's resident memory after the stage, in KiB (0 where the OS does not tell).
+    pub resident_kib: u64,
+}
+
+impl StageTiming {
+    /// A stage that ran from `start` until now.
+    fn since(stage: &'static str, start: (Instant, Option<Duration>)) -> StageTiming {
+        StageTiming {
+            stage,
+            wall: start.0.elapsed(),
+            cpu: process_cpu()
+                .zip(start.1)
+                .map(|(now, then)| now.saturating_sub(then)),
+            resident_kib: resident_kib(),
+        }
+    }
+}
+
+/// Now, and the CPU time the process has used so far.
+fn clock() -> (Instant, Option<Duration>) {
+    (Instant::now(), process_cpu())
 }
 
 /// Stage timings for `--timings`.
 #[derive(Debug)]
 struct Timings {
-    last: Instant,
-    stages: Vec<(&'static str, Duration, u64)>,
+    last: (Instant, Option<Duration>),
+    stages: Vec<StageTiming>,
 }
 
 impl Default for Timings {
     fn default() -> Self {
         Timings {
-            last: Instant::now(),
+            last: clock(),
             stages: Vec::new(),
         }
     }
@@ -76,10 +107,28 @@ impl Default for Timings {
 
 impl Timings {
     fn mark(&mut self, stage: &'static str) {
-        let now = Instant::now();
-        self.stages.push((stage, now - self.last, resident_kib()));
-        self.last = now;
+        self.stages.push(StageTiming::since(stage, self.last));
+        self.last = clock();
     }
+}
+
+/// CPU time this process has used, all threads, user and system, where the OS tells.
+fn process_cpu() -> Option<Duration> {
+    #[cfg(unix)]
+    {
+        let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+        // SAFETY: getrusage fills the struct it is given; RUSAGE_SELF is always valid.
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) } == 0 {
+            // SAFETY: initialised by the successful call (and zeroed before it).
+            let usage = unsafe { usage.assume_init() };
+            let time = |t: libc::timeval| {
+                Duration::from_secs(u64::try_from(t.tv_sec).unwrap_or(0))
+                    + Duration::from_micros(u64::try_from(t.tv_usec).unwrap_or(0))
+            };
+            return Some(time(usage.ru_utime) + time(usage.ru_stime));
+        }
+    }
+    None
 }
 
 /// Resident memory of this process in KiB, from /proc (Linux); 0 elsewhere. `statm`, not
@@ -333,6 +382,7 @@ pub fn build_recorded(
     let started = Instant::now();
     let started_at = std::time::SystemTime::now();
     let config = load_checked(options)?;
+    let checking = clock();
     if !force && let Some(found) = record::current(&config) {
         let elapsed = started.elapsed();
         return Ok(BuildReport {
@@ -345,17 +395,15 @@ pub fn build_recorded(
             up_to_date: true,
             warnings: found.warnings,
             elapsed,
-            timings: vec![("check the output is current", elapsed, resident_kib())],
+            timings: vec![StageTiming::since("check the output is current", checking)],
         });
     }
-    let looking = Instant::now();
+    let looking = clock();
     let inputs = record::inputs(&config);
-    let looked = (looking.elapsed(), resident_kib());
+    let looked = StageTiming::since("look for changes", looking);
     let mut report = build_configured(&config, cache, started)?;
-    report
-        .timings
-        .insert(0, ("look for changes", looked.0, looked.1));
-    let recording = Instant::now();
+    report.timings.insert(0, looked);
+    let recording = clock();
     if let (Some(inputs), Some(made)) = (inputs, cache.outputs.output_files()) {
         let built = record::Built {
             pages: report.pages,
@@ -368,7 +416,7 @@ pub fn build_recorded(
     }
     report
         .timings
-        .push(("record the build", recording.elapsed(), resident_kib()));
+        .push(StageTiming::since("record the build", recording));
     report.elapsed = started.elapsed();
     Ok(report)
 }

@@ -3,8 +3,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
-
 use crate::config::Config;
 use crate::content::is_ignored_name;
 use crate::error::{Diagnostic, Error, Result};
@@ -153,8 +151,7 @@ pub fn load(config: &Config) -> Result<ThemeFiles> {
 }
 
 fn walk(dir: &Path) -> impl Iterator<Item = Result<(PathBuf, String)>> + '_ {
-    WalkDir::new(dir)
-        .sort_by_file_name()
+    crate::fs::walk_in_name_order(dir)
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
         .filter_map(move |entry| match entry {

@@ -39,6 +39,44 @@ fn successful_build_prints_one_summary_line() {
 }
 
 #[test]
+fn timings_give_each_stage_its_wall_time_cpu_time_and_memory() {
+    let site = fixture("basic");
+    let out = build(site.path(), &["--timings"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stderr(&out);
+    let stages: Vec<&str> = text.lines().filter(|l| l.contains(" ms ")).collect();
+    for stage in [
+        "look for changes",
+        "find and parse content",
+        "templates, model",
+        "render and write",
+        "record the build",
+    ] {
+        assert!(
+            stages.iter().any(|l| l.trim_start().starts_with(stage)),
+            "{stage} in {text}"
+        );
+    }
+    for line in &stages {
+        assert!(
+            line.contains(" ms CPU") && line.contains(" MiB resident"),
+            "{line}"
+        );
+    }
+    // Linux tells both: the render's line has numbers, not the "-" of an unknown.
+    let render = stages
+        .iter()
+        .find(|l| l.contains("render and write"))
+        .unwrap();
+    let numbers: Vec<f64> = render
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert_eq!(numbers.len(), 3, "{render}");
+    assert!(numbers[2] > 0.0, "resident memory: {render}");
+}
+
+#[test]
 fn a_build_with_nothing_changed_says_the_output_is_current_and_force_builds_anyway() {
     let site = fixture("basic");
     common::backdate(site.path());

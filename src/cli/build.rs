@@ -25,11 +25,19 @@ pub fn run(args: BuildArgs) -> ExitCode {
         Ok(report) => {
             println!("{}", super::summary(&report));
             if args.timings {
-                for (stage, took, rss) in &report.timings {
+                for t in &report.timings {
+                    let cpu = t.cpu.map_or("      -".to_string(), |cpu| {
+                        format!("{:>7.1}", cpu.as_secs_f64() * 1000.0)
+                    });
+                    // Zero where the OS does not tell.
+                    let resident = match t.resident_kib {
+                        0 => "     -".to_string(),
+                        kib => format!("{:>6}", kib / 1024),
+                    };
                     eprintln!(
-                        "  {stage:<22} {:>7.1} ms  {:>6} MiB resident",
-                        took.as_secs_f64() * 1000.0,
-                        rss / 1024
+                        "  {:<27} {:>7.1} ms  {cpu} ms CPU  {resident} MiB resident",
+                        t.stage,
+                        t.wall.as_secs_f64() * 1000.0,
                     );
                 }
             }

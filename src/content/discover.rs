@@ -7,8 +7,6 @@ use std::sync::Arc;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use walkdir::WalkDir;
-
 use crate::error::{Diagnostic, Error, Result};
 
 /// One article on disk, before it is read.
@@ -129,8 +127,7 @@ fn walk_articles(start: &Path, into: &mut Entries) -> Result<()> {
     // component (some 13 comparisons each), on the one thread, before any article was read:
     // 0.9% of a cold build's CPU samples.
     let mut found = Vec::new();
-    let walker = WalkDir::new(start)
-        .sort_by_file_name()
+    let walker = crate::fs::walk_in_name_order(start)
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
     for entry in walker {
