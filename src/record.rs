@@ -71,7 +71,7 @@ pub fn path(output: &Path) -> PathBuf {
 /// looked at (the build then reports it).
 pub fn inputs(config: &Config) -> Option<Inputs> {
     let mut content = Vec::new();
-    for entry in walkdir::WalkDir::new(&config.content_dir).sort_by_file_name() {
+    for entry in crate::fs::walk_in_name_order(&config.content_dir) {
         let path = entry.ok()?.into_path();
         content.push(path.strip_prefix(&config.root).ok()?.to_path_buf());
     }
