@@ -295,6 +295,7 @@ fn refresh<T: Send + Sync>(
         .collect::<Result<_>>()?;
     let mut parsed = 0;
     let mut results = Vec::with_capacity(files.len());
+    entries.reserve(files.len().saturating_sub(entries.len()));
     for (file, fresh) in files.iter().zip(fresh) {
         match fresh {
             Some((stamp, p)) => {

@@ -162,11 +162,9 @@ impl Plan {
         if site.config.cname.is_some() {
             data_files.push("CNAME");
         }
-        let generated: Vec<String> = data_files
-            .iter()
-            .map(|f| f.to_string())
-            .chain(jobs.iter().map(|j| j.path(site)))
-            .collect();
+        // In parallel: 13,000 paths at 10,000 articles, made before any page renders.
+        let mut generated: Vec<String> = data_files.iter().map(|f| f.to_string()).collect();
+        generated.par_extend(jobs.par_iter().map(|j| j.path(site)));
         let paths_hash = fingerprint::Fingerprint::new(0, "")
             .add(&generated[data_files.len()..])
             .finish();
