@@ -34,7 +34,7 @@ pub const REQUIRED: &[&str] = &[
 /// The pieces of list entries a page summary can carry ready-made, each the output of a
 /// component with the summary as `page` and every other argument at its default, rendered
 /// once per page (see `Templates::summary_pieces`): (the summary's field, the component).
-/// A theme's list shows `{{ p.card | safe }}` where it would render the card again.
+/// A theme's list shows `{{ p.card }}` (marked safe) where it would render the card again.
 pub const SUMMARY_PIECES: [(&str, &str); 2] =
     [("card", "article_card"), ("story_item", "story_item")];
 

@@ -738,7 +738,7 @@ impl Shared<'_> {
 
     /// Page `i`'s summary, with its ready-made pieces (see `Templates::summary_pieces`):
     /// each component rendered for it with its defaults, in the site's language, as a list
-    /// page would. Lists in the site's language show `{{ p.card | safe }}` instead of
+    /// page would. Lists in the site's language show `{{ p.card }}` instead of
     /// rendering `article_card` again for every list that has the page; `story_item` does
     /// not depend on the list's language, so every related list can use it.
     fn new_summary(&self, i: usize) -> Value {
@@ -1298,7 +1298,6 @@ impl Shared<'_> {
     }
 }
 
-/// A template map from fixed keys.
 /// The site's feeds, for `<link rel="alternate">` in every page's head.
 fn site_feeds(config: &Config) -> Vec<FeedLink> {
     vec![
@@ -1315,6 +1314,7 @@ fn site_feeds(config: &Config) -> Vec<FeedLink> {
     ]
 }
 
+/// A template map from fixed keys.
 fn object<const N: usize>(pairs: [(&'static str, Value); N]) -> Value {
     let mut map = tera::Map::default();
     for (key, value) in pairs {
