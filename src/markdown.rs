@@ -76,12 +76,59 @@ pub fn render_with_images(
     markdown: &str,
     image_size: &dyn Fn(&str) -> Option<(u32, u32)>,
 ) -> Rendered {
+    walk(markdown, image_size, Output::Everything)
+}
+
+/// The HTML `render_with_images` writes, without what `outline_with_images` gives.
+pub fn html_with_images(markdown: &str, image_size: &dyn Fn(&str) -> Option<(u32, u32)>) -> String {
+    walk(markdown, image_size, Output::HtmlOnly).html
+}
+
+/// What `render_with_images` finds in the text (table of contents, word count, excerpt,
+/// images without alt text) without writing the HTML: `html` is left empty. The parse of
+/// a whole site needs only these; each page writes its HTML when it is rendered.
+pub fn outline_with_images(
+    markdown: &str,
+    image_size: &dyn Fn(&str) -> Option<(u32, u32)>,
+) -> Rendered {
+    walk(markdown, image_size, Output::OutlineOnly)
+}
+
+/// What `walk` makes: the outline (table of contents, words, excerpt, images without alt
+/// text), the HTML, or both.
+#[derive(Clone, Copy, PartialEq)]
+enum Output {
+    Everything,
+    OutlineOnly,
+    HtmlOnly,
+}
+
+impl Output {
+    fn outline(self) -> bool {
+        self != Output::HtmlOnly
+    }
+    fn html(self) -> bool {
+        self != Output::OutlineOnly
+    }
+}
+
+/// Reads the text's events once: ids for headings, footnote prefixes, image sizes, words,
+/// the excerpt; then writes the HTML. `output` says which of these are wanted.
+fn walk(
+    markdown: &str,
+    image_size: &dyn Fn(&str) -> Option<(u32, u32)>,
+    output: Output,
+) -> Rendered {
     // The source ranges stay index-aligned with `events`: the loop below replaces events in
     // place and never inserts or removes one.
-    let (mut events, spans): (Vec<Event>, Vec<std::ops::Range<usize>>) =
+    // Only the outline needs the ranges (to point at images without alt text).
+    let (mut events, spans): (Vec<Event>, Vec<std::ops::Range<usize>>) = if output.outline() {
         Parser::new_ext(markdown, options())
             .into_offset_iter()
-            .unzip();
+            .unzip()
+    } else {
+        (Parser::new_ext(markdown, options()).collect(), Vec::new())
+    };
     let mut images_without_alt = Vec::new();
     let mut toc = Vec::new();
     // Ids the theme uses itself (the skip link's target) are never given to a heading.
@@ -128,13 +175,16 @@ pub fn render_with_images(
                     .iter()
                     .position(|e| matches!(e, Event::End(TagEnd::Image)))
                     .map_or(events.len(), |p| i + p);
-                if plain_text(&events[i + 1..end]).trim().is_empty() {
+                if output.outline() && plain_text(&events[i + 1..end]).trim().is_empty() {
                     images_without_alt.push(ImageWithoutAlt {
                         src: dest_url.to_string(),
                         span: spans[i].clone(),
                     });
                 }
-                if let Some(size) = image_size(dest_url) {
+                // Only the HTML has a use for the size (which may mean reading the file).
+                if output.html()
+                    && let Some(size) = image_size(dest_url)
+                {
                     sized_images.push((i, end, size));
                 }
             }
@@ -145,7 +195,7 @@ pub fn render_with_images(
             Event::Start(Tag::FootnoteDefinition(name)) => {
                 events[i] = Event::Start(Tag::FootnoteDefinition(format!("fn-{name}").into()));
             }
-            Event::Start(Tag::Paragraph) if excerpt.is_none() => {
+            Event::Start(Tag::Paragraph) if excerpt.is_none() && output.outline() => {
                 let end = events[i..]
                     .iter()
                     .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
@@ -155,7 +205,7 @@ pub fn render_with_images(
                     excerpt = Some(truncate_at_space(&text, EXCERPT_CHARS));
                 }
             }
-            Event::Text(text) | Event::Code(text) => {
+            Event::Text(text) | Event::Code(text) if output.outline() => {
                 let (words, cjk) = count_words(text, &mut in_word);
                 word_count += words;
                 cjk_chars += cjk;
@@ -170,16 +220,19 @@ pub fn render_with_images(
         i += 1;
     }
 
-    let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    for (start, end, size) in sized_images {
-        let end = end.min(events.len() - 1);
-        let img = sized_img(&events[start..=end], size);
-        events[start] = Event::InlineHtml(img.into());
-        for event in &mut events[start + 1..=end] {
-            *event = Event::Text(CowStr::Borrowed(""));
+    let mut out = String::new();
+    if output.html() {
+        out.reserve(markdown.len() * 3 / 2);
+        for (start, end, size) in sized_images {
+            let end = end.min(events.len() - 1);
+            let img = sized_img(&events[start..=end], size);
+            events[start] = Event::InlineHtml(img.into());
+            for event in &mut events[start + 1..=end] {
+                *event = Event::Text(CowStr::Borrowed(""));
+            }
         }
+        html::push_html(&mut out, events.into_iter());
     }
-    html::push_html(&mut out, events.into_iter());
     Rendered {
         html: out,
         toc,

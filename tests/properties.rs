@@ -211,6 +211,17 @@ proptest! {
         prop_assert_eq!(ids.len(), n);
     }
 
+    /// The parse takes the outline and each page writes the HTML later; together they must
+    /// be exactly what one full render gives.
+    #[test]
+    fn outline_and_html_apart_match_one_render(md in prop_oneof![markdownish(), any::<String>()]) {
+        let size = |src: &str| (!src.is_empty()).then_some((640, 480));
+        let full = markdown::render_with_images(&md, &size);
+        let outline = markdown::outline_with_images(&md, &size);
+        prop_assert_eq!(&outline, &markdown::Rendered { html: String::new(), ..full.clone() });
+        prop_assert_eq!(markdown::html_with_images(&md, &size), full.html);
+    }
+
     #[test]
     fn slugs_are_safe_names_and_stable(text in prop_oneof![any::<String>(), yamlish()]) {
         let s = slug::slugify(&text);

@@ -527,3 +527,41 @@ fn a_card_that_cannot_render_fails_the_build_at_its_template_line() {
     );
     assert!(!site.path().join("output").exists(), "nothing written");
 }
+
+/// Pages make their HTML from the article file when they are rendered (bodies are not kept
+/// from the parse): a file edited in between must stop the build, not give a page whose text
+/// is newer than its lists and feeds.
+#[test]
+fn article_edited_between_parse_and_render_stops_the_build() {
+    let site = fixture("basic");
+    let config = briefing::config::load(&BuildOptions {
+        root: site.path().to_path_buf(),
+        ..Default::default()
+    })
+    .unwrap();
+    let mut prepared = briefing::prepare(&config).unwrap();
+
+    // Unchanged files: the pages carry the text.
+    let sink = briefing::render::MemorySink::default();
+    prepared.render(&sink).unwrap();
+    let files = sink.into_files();
+    let page = String::from_utf8(files["articles/older-english/index.html"].clone()).unwrap();
+    assert!(page.contains("<p>"), "{page}");
+
+    let article = site.path().join("content/articles/older-english.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(
+        &article,
+        format!("{text}\nA sentence added during the build.\n"),
+    )
+    .unwrap();
+    let err = prepared
+        .render(&briefing::render::MemorySink::default())
+        .expect_err("a file edited after its parse must not be rendered");
+    let message = err.to_string();
+    assert!(
+        message.contains("older-english.md")
+            && message.contains("the file changed while the site was being built"),
+        "{message}"
+    );
+}

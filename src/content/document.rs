@@ -25,9 +25,27 @@ pub struct Document<'a> {
     yaml_line: usize,
 }
 
+/// Which of `Document::parse`'s checks of the text to make.
+#[derive(PartialEq)]
+enum Checks {
+    All,
+    /// The bytes passed them in an earlier parse.
+    DoneBefore,
+}
+
 impl<'a> Document<'a> {
     /// Decodes and splits a file; a file that is not UTF-8 or has no front matter is an error.
     pub fn parse(path: &'a Path, bytes: &'a [u8]) -> Result<Self, Diagnostic> {
+        Self::read(path, bytes, Checks::All)
+    }
+
+    /// `parse` for bytes that `parse` accepted before (the caller compared hashes): the
+    /// same document, without scanning the text for forbidden characters again.
+    pub fn parse_unchanged(path: &'a Path, bytes: &'a [u8]) -> Result<Self, Diagnostic> {
+        Self::read(path, bytes, Checks::DoneBefore)
+    }
+
+    fn read(path: &'a Path, bytes: &'a [u8], checks: Checks) -> Result<Self, Diagnostic> {
         // simdutf8 checks several bytes at once: std's check was 2% of a cold build's CPU on
         // Bengali text. Only when it refuses does std look again, for the error's position.
         let text = match simdutf8::basic::from_utf8(bytes) {
@@ -40,7 +58,9 @@ impl<'a> Document<'a> {
         } else {
             text.into()
         };
-        if let Some((offset, c)) = crate::chars::find_forbidden(&text) {
+        if checks == Checks::All
+            && let Some((offset, c)) = crate::chars::find_forbidden(&text)
+        {
             return Err(Diagnostic::error(
                 path,
                 format!(

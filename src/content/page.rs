@@ -6,7 +6,7 @@ use crate::config::{self, Config};
 use crate::content::discover::ArticleFile;
 use crate::content::document::Document;
 use crate::content::front_matter::{self, Source};
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Error};
 use crate::markdown::{self, TocEntry};
 use crate::slug::{encode_path, encode_segment, has_empty_slug, slugify};
 
@@ -56,7 +56,9 @@ pub struct Page {
     /// `template:` from front matter, with its position for an unknown-template error.
     pub template: Option<TemplateRef>,
     pub extra: serde_json::Map<String, serde_json::Value>,
-    pub content: String,
+    /// A hash of the file's bytes as parsed: `html` reads the file again and checks them
+    /// against this.
+    pub source_hash: u64,
     pub toc: Vec<TocEntry>,
     pub word_count: usize,
     pub reading_minutes: usize,
@@ -100,6 +102,26 @@ impl Page {
             (&source.name, &source.url).hash(&mut hasher);
         }
         hasher.finish()
+    }
+
+    /// The article's HTML body, made from its file again. A build does not keep the bodies
+    /// from the parse to the render (the HTML of 100,000 articles is over a gigabyte): each
+    /// page makes its own when it is rendered and lets it go. A file edited since the parse
+    /// is an error rather than a page out of step with its lists; building again takes it in.
+    pub fn html(&self, config: &Config) -> Result<String, Error> {
+        let path = &self.file.path;
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        if source_hash(&bytes) != self.source_hash {
+            return Err(Error::one(
+                Diagnostic::error(
+                    &self.file.display,
+                    "the file changed while the site was being built",
+                )
+                .hint("build again once the edit is saved"),
+            ));
+        }
+        let doc = Document::parse_unchanged(&self.file.display, &bytes).map_err(Error::one)?;
+        Ok(body_html(doc.body(), &self.file, config))
     }
 
     /// When the article last changed: `updated`, else `date`.
@@ -211,11 +233,8 @@ pub fn parse_article(file: &ArticleFile, bytes: &[u8], config: &Config) -> Parse
             .width(slug.chars().count()),
         None => doc.error_at(1, 1, String::new()).width(3),
     };
-    let mut rendered = markdown::render_with_images(doc.body(), &|src| file.asset_image_size(src));
+    let rendered = markdown::outline_with_images(doc.body(), &|src| file.asset_image_size(src));
     warnings.extend(doc.images_without_alt(&rendered.images_without_alt));
-    if config.sanitize {
-        rendered.html = markdown::sanitize(&rendered.html);
-    }
     let summary = front
         .summary
         .map(|s| s.trim().to_string())
@@ -251,13 +270,32 @@ pub fn parse_article(file: &ArticleFile, bytes: &[u8], config: &Config) -> Parse
         reading_minutes: rendered.reading_minutes(),
         word_count: rendered.word_count,
         excerpt: rendered.excerpt,
-        content: rendered.html,
+        source_hash: source_hash(bytes),
         toc: rendered.toc,
         summary_hash: 0,
         slug_at,
     };
     page.summary_hash = page.summary_fields_hash();
     Ok((page, warnings))
+}
+
+/// The hash `Page::source_hash` holds.
+fn source_hash(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = crate::render::fingerprint::hasher();
+    hasher.write(bytes);
+    hasher.finish()
+}
+
+/// An article body's HTML, with images sized from the bundle's files, sanitised when the
+/// configuration asks for it.
+fn body_html(body: &str, file: &ArticleFile, config: &Config) -> String {
+    let html = markdown::html_with_images(body, &|src| file.asset_image_size(src));
+    if config.sanitize {
+        markdown::sanitize(&html)
+    } else {
+        html
+    }
 }
 
 /// A required text key: missing or empty is an error.

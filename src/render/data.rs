@@ -4,6 +4,7 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::error::Result;
 use crate::site::Site;
 
 /// Entries in a feed.
@@ -149,14 +150,30 @@ pub struct AtomFeed<'a> {
     pub entries: Vec<AtomEntry<'a>>,
 }
 
+/// The HTML of the newest `FEED_ENTRIES` listed articles, newest first: the site's feeds
+/// carry each article's whole text.
+pub fn feed_bodies(site: &Site) -> Result<Vec<String>> {
+    site.listed
+        .iter()
+        .take(FEED_ENTRIES)
+        .map(|&i| site.pages[i].html(&site.config))
+        .collect()
+}
+
 /// Atom entries for the newest `FEED_ENTRIES` of `pages` (listed page indices, newest first).
-/// `full` puts each article's whole text in the feed; otherwise entries carry the summary only
-/// (tag feeds: hundreds of them with full text would outweigh the site itself).
-pub fn article_entries<'a>(site: &'a Site, pages: &[usize], full: bool) -> Vec<AtomEntry<'a>> {
+/// With `bodies` (`feed_bodies`, for the same pages), each entry carries the article's whole
+/// text; without, the summary only (tag feeds: hundreds of them with full text would outweigh
+/// the site itself).
+pub fn article_entries<'a>(
+    site: &'a Site,
+    pages: &[usize],
+    bodies: Option<&[String]>,
+) -> Vec<AtomEntry<'a>> {
     pages
         .iter()
         .take(FEED_ENTRIES)
-        .map(|&i| {
+        .enumerate()
+        .map(|(n, &i)| {
             let page = &site.pages[i];
             AtomEntry {
                 id: &page.permalink,
@@ -167,11 +184,7 @@ pub fn article_entries<'a>(site: &'a Site, pages: &[usize], full: bool) -> Vec<A
                 authors: &page.authors,
                 categories: site.tag_names(i),
                 summary: page.summary.as_deref(),
-                content: if full {
-                    page.content.clone()
-                } else {
-                    String::new()
-                },
+                content: bodies.and_then(|b| b.get(n)).cloned().unwrap_or_default(),
                 lang: &page.lang,
             }
         })
@@ -239,20 +252,20 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// JSON Feed 1.1 of the newest listed articles.
-pub fn json_feed(site: &Site) -> Vec<u8> {
+/// JSON Feed 1.1 of the newest listed articles; `bodies` are `feed_bodies(site)`.
+pub fn json_feed(site: &Site, bodies: &[String]) -> Vec<u8> {
     let config = &site.config;
     let items: Vec<Value> = site
         .listed
         .iter()
-        .take(FEED_ENTRIES)
-        .map(|&i| {
+        .zip(bodies)
+        .map(|(&i, body)| {
             let page = &site.pages[i];
             let mut item = json!({
                 "id": page.permalink,
                 "url": page.permalink,
                 "title": page.title,
-                "content_html": page.content,
+                "content_html": body,
                 "date_published": rfc3339(&page.date),
                 "date_modified": rfc3339(page.modified()),
                 "language": page.lang,

@@ -623,7 +623,10 @@ pub fn render(
                 sink.file("CNAME", format!("{cname}\n").as_bytes())?;
             }
             if !made_from("feed.json", data_fingerprint("feed.json", fps.listed))? {
-                sink.file("feed.json", &data::json_feed(site))?;
+                sink.file(
+                    "feed.json",
+                    &data::json_feed(site, &data::feed_bodies(site)?),
+                )?;
             }
             let search = shared.search_fragments();
             let mut entries = fingerprint::Fingerprint::new(fps.global, "");
@@ -943,7 +946,7 @@ impl Shared<'_> {
         let template: &str = match job {
             Job::Article(i) => {
                 let page = &site.pages[i];
-                ctx.insert_value("page", self.article_value(i));
+                ctx.insert_value("page", self.article_value(i)?);
                 ctx.insert("lang", &page.lang);
                 ctx.insert("dir", config::direction(&page.lang));
                 meta = Meta {
@@ -1048,7 +1051,7 @@ impl Shared<'_> {
                 "404.html"
             }
             Job::Atom(kind) => {
-                ctx.insert("feed", &self.atom(kind));
+                ctx.insert("feed", &self.atom(kind)?);
                 "atom.xml"
             }
             Job::Sitemap => {
@@ -1101,7 +1104,7 @@ impl Shared<'_> {
 
     /// The article's `page`: its cached summary plus what only the article page shows.
     /// Built by extending the summary map, so related articles reuse cached summaries too.
-    fn article_value(&self, i: usize) -> Value {
+    fn article_value(&self, i: usize) -> Result<Value> {
         let site = self.site;
         let page = &site.pages[i];
         let neighbour = |j: usize| {
@@ -1123,10 +1126,11 @@ impl Shared<'_> {
             })
             .collect();
         let related: Vec<Value> = site.related[i].iter().map(|&q| self.summary(q)).collect();
-        extend(
+        let html = page.html(&site.config)?;
+        Ok(extend(
             &self.summary(i),
             [
-                ("content", Value::safe_string(&page.content)),
+                ("content", Value::safe_string(&html)),
                 ("word_count", Value::from(page.word_count)),
                 ("toc", Value::from_serializable(&page.toc)),
                 ("extra", Value::from_serializable(&page.extra)),
@@ -1139,7 +1143,7 @@ impl Shared<'_> {
                 ("related", Value::from(related)),
                 ("json_ld", Value::safe_string(&data::news_article(site, i))),
             ],
-        )
+        ))
     }
 
     /// Years and months of listed articles, each article its cached summary. With an
@@ -1204,7 +1208,7 @@ impl Shared<'_> {
         Ok(Value::from(years))
     }
 
-    fn atom(&self, kind: FeedKind) -> data::AtomFeed<'_> {
+    fn atom(&self, kind: FeedKind) -> Result<data::AtomFeed<'_>> {
         let site = self.site;
         let config = &site.config;
         let (title, self_path, alternate, entries) = match kind {
@@ -1212,7 +1216,7 @@ impl Shared<'_> {
                 config.title.clone(),
                 "atom.xml".to_string(),
                 String::new(),
-                data::article_entries(site, &site.listed, true),
+                data::article_entries(site, &site.listed, Some(&data::feed_bodies(site)?)),
             ),
             FeedKind::Tag(t) => {
                 let tag = &site.tags[t];
@@ -1221,7 +1225,7 @@ impl Shared<'_> {
                     format!("{} — {}", tag.name_in(&config.language), config.title),
                     format!("{encoded}atom.xml"),
                     encoded,
-                    data::article_entries(site, &tag.pages, false),
+                    data::article_entries(site, &tag.pages, None),
                 )
             }
             FeedKind::Editions => (
@@ -1236,7 +1240,7 @@ impl Shared<'_> {
             FeedKind::Site => data::newest(self.listed_times(&site.listed)),
             FeedKind::Tag(t) => data::newest(self.listed_times(&site.tags[t].pages)),
         };
-        data::AtomFeed {
+        Ok(data::AtomFeed {
             title,
             subtitle: Some(config.description.as_str()).filter(|d| !d.is_empty()),
             id: config.permalink(&self_path),
@@ -1245,7 +1249,7 @@ impl Shared<'_> {
             updated,
             language: &config.language,
             entries,
-        }
+        })
     }
 
     fn listed_times<'a>(
