@@ -17,6 +17,7 @@ pub struct TocEntry {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
+    /// Empty from `outline_with_images`, which leaves the HTML for later.
     pub html: String,
     pub toc: Vec<TocEntry>,
     /// Words of scripts that separate words with spaces (Latin, Bengali, Korean...).
