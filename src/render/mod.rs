@@ -367,6 +367,9 @@ struct Shared<'a> {
     piece_error: Mutex<Option<Error>>,
     /// What the pieces' components read from a list's context: the site's `lang` and `dir`.
     piece_implicits: Context,
+    /// The newest listed articles' HTML (`data::feed_bodies`): made for the first of the
+    /// site's two full-text feeds (Atom and JSON) that is rendered, kept for the other.
+    feed_bodies: OnceLock<Vec<String>>,
 }
 
 /// Fingerprints of the parts outputs are made from, computed once per render.
@@ -569,6 +572,7 @@ pub fn render(
             implicits.insert("dir", config::direction(&config.language));
             implicits
         },
+        feed_bodies: OnceLock::new(),
     };
 
     let search_made = Mutex::new(Vec::new());
@@ -623,10 +627,7 @@ pub fn render(
                 sink.file("CNAME", format!("{cname}\n").as_bytes())?;
             }
             if !made_from("feed.json", data_fingerprint("feed.json", fps.listed))? {
-                sink.file(
-                    "feed.json",
-                    &data::json_feed(site, &data::feed_bodies(site)?),
-                )?;
+                sink.file("feed.json", &data::json_feed(site, shared.feed_bodies()?))?;
             }
             let search = shared.search_fragments();
             let mut entries = fingerprint::Fingerprint::new(fps.global, "");
@@ -1208,6 +1209,16 @@ impl Shared<'_> {
         Ok(Value::from(years))
     }
 
+    /// `data::feed_bodies`, made once per render. Two threads asking at once may both make
+    /// them; an error is not kept, so each feed reports it.
+    fn feed_bodies(&self) -> Result<&[String]> {
+        if let Some(bodies) = self.feed_bodies.get() {
+            return Ok(bodies);
+        }
+        let bodies = data::feed_bodies(self.site)?;
+        Ok(self.feed_bodies.get_or_init(|| bodies))
+    }
+
     fn atom(&self, kind: FeedKind) -> Result<data::AtomFeed<'_>> {
         let site = self.site;
         let config = &site.config;
@@ -1216,7 +1227,7 @@ impl Shared<'_> {
                 config.title.clone(),
                 "atom.xml".to_string(),
                 String::new(),
-                data::article_entries(site, &site.listed, Some(&data::feed_bodies(site)?)),
+                data::article_entries(site, &site.listed, Some(self.feed_bodies()?)),
             ),
             FeedKind::Tag(t) => {
                 let tag = &site.tags[t];
