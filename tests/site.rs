@@ -530,9 +530,9 @@ fn a_card_that_cannot_render_fails_the_build_at_its_template_line() {
 
 /// Pages make their HTML from the article file when they are rendered (bodies are not kept
 /// from the parse): a file edited in between must stop the build, not give a page whose text
-/// is newer than its lists and feeds.
+/// is newer than its lists and feeds, and a file deleted in between is said to be deleted.
 #[test]
-fn article_edited_between_parse_and_render_stops_the_build() {
+fn article_edited_or_deleted_between_parse_and_render_stops_the_build() {
     let site = fixture("basic");
     let config = briefing::config::load(&BuildOptions {
         root: site.path().to_path_buf(),
@@ -562,6 +562,17 @@ fn article_edited_between_parse_and_render_stops_the_build() {
     assert!(
         message.contains("older-english.md")
             && message.contains("the file changed while the site was being built"),
+        "{message}"
+    );
+
+    std::fs::remove_file(&article).unwrap();
+    let message = prepared
+        .render(&briefing::render::MemorySink::default())
+        .expect_err("a file deleted after its parse must not be rendered")
+        .to_string();
+    assert!(
+        message.contains("older-english.md")
+            && message.contains("the file was deleted while the site was being built"),
         "{message}"
     );
 }

@@ -110,15 +110,21 @@ impl Page {
     /// is an error rather than a page out of step with its lists; building again takes it in.
     pub fn html(&self, config: &Config) -> Result<String, Error> {
         let path = &self.file.path;
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        if source_hash(&bytes) != self.source_hash {
-            return Err(Error::one(
+        let changed = |what: &str| {
+            Error::one(
                 Diagnostic::error(
                     &self.file.display,
-                    "the file changed while the site was being built",
+                    format!("the file {what} while the site was being built"),
                 )
                 .hint("build again once the edit is saved"),
-            ));
+            )
+        };
+        let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => changed("was deleted"),
+            _ => Error::io(path, e),
+        })?;
+        if source_hash(&bytes) != self.source_hash {
+            return Err(changed("changed"));
         }
         let doc = Document::parse_unchanged(&self.file.display, &bytes).map_err(Error::one)?;
         Ok(body_html(doc.body(), &self.file, config))
