@@ -104,7 +104,10 @@ pub struct SummaryView<'a> {
     pub description: &'a str,
     pub date: DateView,
     pub updated: Option<DateView>,
-    pub tags: Vec<TermLink<'a>>,
+    /// `None` when the caller adds the tags itself: a site's summaries share one value per
+    /// tag instead of each serialising its own copy (`render::Shared::tag_links`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<TermLink<'a>>>,
     pub sources: Vec<SourceLink<'a>>,
     pub authors: &'a [String],
     pub reading_minutes: usize,
@@ -114,6 +117,20 @@ pub struct SummaryView<'a> {
 
 impl<'a> SummaryView<'a> {
     pub fn new(site: &'a Site, i: usize) -> Self {
+        let page = &site.pages[i];
+        SummaryView {
+            tags: Some(
+                site.page_tags[i]
+                    .iter()
+                    .map(|&t| term_link(&site.tags[t], &page.lang))
+                    .collect(),
+            ),
+            ..SummaryView::without_tags(site, i)
+        }
+    }
+
+    /// The view without `tags`, for a caller that adds them.
+    pub fn without_tags(site: &'a Site, i: usize) -> Self {
         let page = &site.pages[i];
         let now = site.config.now;
         SummaryView {
@@ -127,10 +144,7 @@ impl<'a> SummaryView<'a> {
             description: page.summary.as_deref().unwrap_or(&site.config.description),
             date: DateView::new(&page.date, &page.lang),
             updated: page.updated.as_ref().map(|u| DateView::new(u, &page.lang)),
-            tags: site.page_tags[i]
-                .iter()
-                .map(|&t| term_link(&site.tags[t], &page.lang))
-                .collect(),
+            tags: None,
             sources: page
                 .sources
                 .iter()
