@@ -291,6 +291,8 @@ fn refresh<T: Send + Sync>(
     *last = None;
     let fresh: Vec<Option<(Stamp, Parsed<T>)>> = files
         .par_iter()
+        // Small pieces, so that neither thread is left parsing alone at the end.
+        .with_max_len(32)
         .map(|file| look_again(entries, file, check, &parse))
         .collect::<Result<_>>()?;
     let mut parsed = 0;

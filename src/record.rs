@@ -113,6 +113,7 @@ fn stamps<P: AsRef<Path> + Sync>(base: &Path, paths: &[P]) -> Option<Vec<Stamp>>
     use rayon::prelude::*;
     paths
         .par_iter()
+        .with_max_len(1024)
         .map(|p| Stamp::of(&base.join(p)).ok())
         .collect()
 }
