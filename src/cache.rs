@@ -32,6 +32,16 @@ pub struct Stamp {
     inode: u64,
 }
 
+impl BuildCache {
+    /// A cache for a build that is the only one: see `RenderCache::for_one_build`.
+    pub fn for_one_build() -> BuildCache {
+        BuildCache {
+            rendered: crate::render::RenderCache::for_one_build(),
+            ..BuildCache::default()
+        }
+    }
+}
+
 impl Stamp {
     pub fn of(path: &Path) -> Result<Stamp> {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;

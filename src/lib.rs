@@ -159,7 +159,7 @@ impl Prepared {
     /// Renders every output into `sink`. UI strings that fell back to English while rendering
     /// become warnings, one per (language, key).
     pub fn render(&mut self, sink: &dyn render::Sink) -> Result<render::RenderReport> {
-        self.render_cached(sink, &mut render::RenderCache::default())
+        self.render_cached(sink, &mut render::RenderCache::for_one_build())
     }
 
     /// Ends the build: the templates and the model go back into `cache` for the next one;

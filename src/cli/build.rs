@@ -20,7 +20,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
     // The process ends right after this build: its cache (every parsed page, every rendered
     // summary, hundreds of MB in small allocations at 10,000 articles) is left for the OS to
     // reclaim at exit instead of being freed piece by piece, which took 0.3 s.
-    let mut cache = std::mem::ManuallyDrop::new(briefing::cache::BuildCache::default());
+    let mut cache = std::mem::ManuallyDrop::new(briefing::cache::BuildCache::for_one_build());
     match briefing::build_recorded(&args.site.options(), &mut cache, args.force) {
         Ok(report) => {
             println!("{}", super::summary(&report));
