@@ -19,6 +19,9 @@
 #   REBUILDS=RUNS             no-change rebuilds per tool and size (0: none)
 #   SEED=1                    corpus seed passed to gen_corpus.py
 #   BENCH_DIR=/tmp/briefing-hugo-bench   corpora (nN), outputs (removed at exit), logs
+#   KEEP_OUTPUTS=1 (0 on tmpfs)  1: keep every run's output until exit; 0: delete a run's
+#                             output (and Hugo cache) just before the next run of the same
+#                             size and tool. See "Why outputs are kept or freed" below.
 #   BRIEFING_BIN=...          use this binary and skip `cargo build`
 #   SKIP_BUILD=1              do not run `cargo build --release -q`
 #   CARGO_TARGET_DIR          where cargo builds briefing (default: the project's target/)
@@ -114,9 +117,20 @@ BENCH_DIR=$(cd "$BENCH_DIR" && pwd)
 results=$BENCH_DIR/$mode.tsv
 : >"$results"
 
-# Output folders are deleted only at exit (or on the next start): on ext4, creating files
-# right after deleting tens of thousands of others is several times slower, which would
-# measure the file system rather than the generators.
+# Why outputs are kept or freed. On ext4, creating files right after deleting tens of
+# thousands of others is several times slower, which would measure the file system rather
+# than the generators: there, every output stays until exit. On tmpfs the outputs are
+# memory, and keeping them measures the machine instead: each 100k run kept 2.5 GB more,
+# so every later run had to write into memory the VM had not used lately, which costs
+# this VM about 3 s a GB on first touch (dd of 2.5 GB into /dev/shm: 0.85 s into memory
+# used recently, 7.3 s into memory that was not). There, a run's output is deleted just
+# before the next run of the same size and tool builds into a new, empty folder, as a user
+# deleting output/ and building again would; the last run's output stays for the
+# no-change rebuilds.
+if [ -z "${KEEP_OUTPUTS:-}" ]; then
+  if [ "$(stat -f -c %T "$BENCH_DIR")" = tmpfs ]; then KEEP_OUTPUTS=0; else KEEP_OUTPUTS=1; fi
+fi
+[[ "$KEEP_OUTPUTS" =~ ^[01]$ ]] || die "KEEP_OUTPUTS must be 0 or 1 (got '$KEEP_OUTPUTS')"
 cleanup() {
   rm -rf "$BENCH_DIR"/n*-briefing-out-* "$BENCH_DIR"/.n*-briefing-out-*.briefing-* \
     "$BENCH_DIR"/n*-hugo-out-* "$BENCH_DIR"/n*-hugo-cache-*
@@ -211,6 +225,10 @@ for ((r = 1; r <= RUNS; r++)); do
   while read -r n name tool; do
     corpus=$BENCH_DIR/$name
     out=$BENCH_DIR/$name-$tool-out-$r
+    if [ "$KEEP_OUTPUTS" = 0 ] && ((r > 1)); then
+      rm -rf "$BENCH_DIR/$name-$tool-out-$((r - 1))" "$BENCH_DIR/.$name-$tool-out-$((r - 1))".briefing-* \
+        "$BENCH_DIR/$name-hugo-cache-$((r - 1))"
+    fi
     if [ $tool = briefing ]; then
       m=$(build_briefing "$n" "$corpus" "$out")
     else
@@ -245,9 +263,9 @@ done
 
 rev=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 bver=$("$bin" --version 2>/dev/null | head -n 1 || echo briefing)
-python3 - "$results" "$mode" "$rev" "$bver" "$bin" "${hugo_version:-}" "$RUNS" <<'EOF'
+python3 - "$results" "$mode" "$rev" "$bver" "$bin" "${hugo_version:-}" "$RUNS" "$KEEP_OUTPUTS" <<'EOF'
 import collections, os, statistics, sys
-path, mode, rev, bver, bin_, hver, runs = sys.argv[1:]
+path, mode, rev, bver, bin_, hver, runs, keep = sys.argv[1:]
 rows = collections.defaultdict(list)
 stats = {}
 for line in open(path, encoding="utf-8"):
@@ -320,5 +338,7 @@ print()
 print(f"Machine: {os.cpu_count()} CPUs; {bver} (`{bin_}`), repository at commit {rev}"
       + (f"; {hver}" if hver else "") + "; cold builds into fresh, empty output folders"
       + (" (Hugo also with a fresh, empty --cacheDir)" if mode == "compare" else "")
+      + ("; every run's output kept until exit" if keep == "1"
+         else "; each run's output deleted before the next run of its size and tool")
       + "; no-change rebuilds of the last one.")
 EOF
