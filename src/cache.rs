@@ -36,6 +36,10 @@ impl BuildCache {
     /// A cache for a build that is the only one: see `RenderCache::for_one_build`.
     pub fn for_one_build() -> BuildCache {
         BuildCache {
+            parsed: ParseCache {
+                one_build: true,
+                ..ParseCache::default()
+            },
             rendered: crate::render::RenderCache::for_one_build(),
             ..BuildCache::default()
         }
@@ -137,6 +141,8 @@ pub struct ParseCache {
     told: bool,
     /// Files read and parsed in the last build (the rest came from the cache).
     pub last_parsed: usize,
+    /// A cache for one build (`BuildCache::for_one_build`): parses are handed over, not kept.
+    one_build: bool,
 }
 
 impl ParseCache {
@@ -153,6 +159,7 @@ impl ParseCache {
         if fingerprint != self.fingerprint {
             *self = ParseCache {
                 fingerprint,
+                one_build: self.one_build,
                 ..ParseCache::default()
             };
         }
@@ -205,6 +212,14 @@ impl ParseCache {
                     (found, Recheck::All, Recheck::All, files)
                 }
             };
+        if self.one_build {
+            // Nothing to reuse now or keep for later: every file is read and parsed once,
+            // without the maps a next build would look them up in.
+            let articles = parse_all(&articles, parse_article)?;
+            let editions = parse_all(&editions, parse_edition)?;
+            self.last_parsed = articles.len() + editions.len();
+            return Ok((articles, editions));
+        }
         let (articles, parsed) = refresh(
             &mut self.articles,
             &mut self.article_results,
@@ -258,6 +273,25 @@ fn look_again<T>(
         None => Err(vec![too_large(file, stamp.len)]),
     };
     Ok(Some((stamp, parsed)))
+}
+
+/// Reads and parses every one of `files`, in parallel.
+fn parse_all<T: Send + Sync>(
+    files: &[ArticleFile],
+    parse: impl Fn(&ArticleFile, &[u8]) -> Parsed<T> + Sync,
+) -> Result<Vec<Parsed<T>>> {
+    use rayon::prelude::*;
+    files
+        .par_iter()
+        .with_max_len(32)
+        .map(|file| {
+            let (bytes, stamp) = read_stamped(&file.path)?;
+            Ok(match bytes {
+                Some(bytes) => parse(file, &bytes),
+                None => Err(vec![too_large(file, stamp.len)]),
+            })
+        })
+        .collect()
 }
 
 /// Parses the files whose stamp changed (in parallel), reuses the rest, forgets deleted ones.
@@ -336,4 +370,48 @@ fn refresh<T: Send + Sync>(
         at: None,
     });
     Ok((results, parsed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `prepare` made of a site: its pages' paths and titles, or its errors as shown.
+    fn prepared(
+        config: &Config,
+        cache: &mut ParseCache,
+    ) -> std::result::Result<Vec<String>, String> {
+        match crate::prepare_with(config, cache) {
+            Ok(p) => Ok(p
+                .site
+                .pages
+                .iter()
+                .map(|page| format!("{} {}", page.url, page.title))
+                .collect()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// `briefing build` parses through a cache for one build, which skips the maps a later
+    /// build would look files up in: it must find the same pages, and the same errors.
+    #[test]
+    fn a_cache_for_one_build_parses_the_same_pages_and_errors() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        for site in ["basic", "full", "errors/many_broken", "errors/bad_date"] {
+            let config = crate::config::load(&crate::config::BuildOptions {
+                root: fixtures.join(site),
+                ..Default::default()
+            })
+            .unwrap();
+            let mut one = BuildCache::for_one_build().parsed;
+            let kept = prepared(&config, &mut ParseCache::default());
+            assert_eq!(prepared(&config, &mut one), kept, "{site}");
+            assert!(
+                one.articles.is_empty() && one.article_results.is_none(),
+                "{site}"
+            );
+            let expect_ok = !site.starts_with("errors");
+            assert_eq!(kept.is_ok(), expect_ok, "{site}: {kept:?}");
+        }
+    }
 }
