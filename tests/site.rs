@@ -576,3 +576,58 @@ fn article_edited_or_deleted_between_parse_and_render_stops_the_build() {
         "{message}"
     );
 }
+
+/// A page's summary, as lists see it, shares values between pages (one per tag and page
+/// language; `description` is the page's own summary, else the site's description) instead
+/// of carrying copies: what a template reads must be the same either way.
+#[test]
+fn list_summaries_show_each_page_description_and_tags() {
+    let site = fixture("minimal_theme");
+    common::copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/minimal"),
+        &site.path().join("themes/minimal"),
+    );
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    std::fs::write(
+        site.path().join("templates/index.html"),
+        "{% for p in pages %}{{ p.url }} | {{ p.description }} | {{ p.summary }} | \
+         {% for t in p.tags %}{{ t.name }} {{ t.url }}{% endfor %}\n{% endfor %}",
+    )
+    .unwrap();
+    // No summary and no text: the one kind of page whose summary is empty.
+    std::fs::write(
+        site.path().join("content/articles/empty.md"),
+        "---\ntitle: Nothing yet\ndate: 2023-10-19\ntags: [Sanctions]\nlang: en\n---\n",
+    )
+    .unwrap();
+    let yaml = read(&site.path().join("site.yaml"));
+    std::fs::write(
+        site.path().join("site.yaml"),
+        format!("{yaml}\ndescription: The desk's own line.\npaginate: 10\n")
+            .replace("paginate: 1\n", ""),
+    )
+    .unwrap();
+    let (_, files) = briefing::build_in_memory(
+        &briefing::config::load(&BuildOptions {
+            root: site.path().to_path_buf(),
+            ..Default::default()
+        })
+        .unwrap(),
+    )
+    .unwrap();
+    let home = String::from_utf8(files["index.html"].clone()).unwrap();
+    let lines: Vec<&str> = home.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "/articles/%E0%A6%AC%E0%A7%88%E0%A6%A0%E0%A6%95/ | \
+             রুশ পররাষ্ট্রমন্ত্রী সের্গেই লাভরভের সঙ্গে বৈঠক করেছেন কিম জং উন। | \
+             রুশ পররাষ্ট্রমন্ত্রী সের্গেই লাভরভের সঙ্গে বৈঠক করেছেন কিম জং উন। | \
+             North Korea /tags/north-korea/",
+            "/articles/lavrov/ | Kim pledges to carry out the deals agreed with Putin. | \
+             Kim pledges to carry out the deals agreed with Putin. | North Korea /tags/north-korea/",
+            "/articles/empty/ | The desk&#39;s own line. |  | Sanctions /tags/sanctions/",
+        ],
+        "{home}"
+    );
+}

@@ -373,6 +373,8 @@ struct Shared<'a> {
     /// on first use: every summary with the tag holds the same value (an Arc), not a copy.
     /// At 100,000 articles the copies were about a third of the summaries' memory.
     tag_links: Vec<(&'a str, Vec<OnceLock<Value>>)>,
+    /// The site's description, the `description` of every summary without its own.
+    site_description: Value,
     editions: Vec<Value>,
     tags: Value,
     sources: Value,
@@ -573,6 +575,7 @@ pub fn render(
         templates,
         cache: &*cache,
         summaries: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
+        site_description: Value::from(config.description.as_str()),
         tag_links: page_languages(site)
             .into_iter()
             .map(|lang| (lang, site.tags.iter().map(|_| OnceLock::new()).collect()))
@@ -783,9 +786,20 @@ impl Shared<'_> {
     /// rendering `article_card` again for every list that has the page; `story_item` does
     /// not depend on the list's language, so every related list can use it.
     fn new_summary(&self, i: usize) -> Value {
+        let view = Value::from_serializable(&SummaryView::without_shared(self.site, i));
+        // `description` is the summary's own text when it has one: the same value, not a copy.
+        let description = view
+            .as_map()
+            .and_then(|map| map.get(&tera::value::Key::Str("summary")))
+            .filter(|summary| !summary.is_none())
+            .cloned()
+            .unwrap_or_else(|| self.site_description.clone());
         let summary = with(
-            Value::from_serializable(&SummaryView::without_tags(self.site, i)),
-            [("tags", self.page_tag_links(i))],
+            view,
+            [
+                ("description", description),
+                ("tags", self.page_tag_links(i)),
+            ],
         );
         if self.pieces.is_empty() {
             return summary;

@@ -101,7 +101,10 @@ pub struct SummaryView<'a> {
     pub lang: &'a str,
     pub dir: &'static str,
     pub summary: Option<&'a str>,
-    pub description: &'a str,
+    /// `summary`, else the site's description. `None` when the caller adds it (a site's
+    /// summaries share the text of `summary` or the site's one description, not copies).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<&'a str>,
     pub date: DateView,
     pub updated: Option<DateView>,
     /// `None` when the caller adds the tags itself: a site's summaries share one value per
@@ -125,12 +128,14 @@ impl<'a> SummaryView<'a> {
                     .map(|&t| term_link(&site.tags[t], &page.lang))
                     .collect(),
             ),
-            ..SummaryView::without_tags(site, i)
+            description: Some(page.summary.as_deref().unwrap_or(&site.config.description)),
+            ..SummaryView::without_shared(site, i)
         }
     }
 
-    /// The view without `tags`, for a caller that adds them.
-    pub fn without_tags(site: &'a Site, i: usize) -> Self {
+    /// The view without `tags` and `description`, for a caller that adds them as values
+    /// shared between summaries (see `render::Shared::new_summary`).
+    pub fn without_shared(site: &'a Site, i: usize) -> Self {
         let page = &site.pages[i];
         let now = site.config.now;
         SummaryView {
@@ -141,7 +146,7 @@ impl<'a> SummaryView<'a> {
             lang: &page.lang,
             dir: config::direction(&page.lang),
             summary: page.summary.as_deref(),
-            description: page.summary.as_deref().unwrap_or(&site.config.description),
+            description: None,
             date: DateView::new(&page.date, &page.lang),
             updated: page.updated.as_ref().map(|u| DateView::new(u, &page.lang)),
             tags: None,
