@@ -358,15 +358,19 @@ pub fn is_language_tag(tag: &str) -> bool {
 
 /// Text direction of a language tag.
 pub fn direction(language: &str) -> &'static str {
+    const RIGHT_TO_LEFT: [&str; 13] = [
+        "ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "ps", "sd", "ug", "ur", "yi",
+    ];
+    // Asked for every page and summary: no lowercased copy of the tag.
     let primary = language
-        .split('-')
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    match primary.as_str() {
-        "ar" | "arc" | "ckb" | "dv" | "fa" | "he" | "ks" | "ku" | "ps" | "sd" | "ug" | "ur"
-        | "yi" => "rtl",
-        _ => "ltr",
+        .split_once('-')
+        .map_or(language, |(primary, _)| primary);
+    match RIGHT_TO_LEFT
+        .iter()
+        .any(|rtl| primary.eq_ignore_ascii_case(rtl))
+    {
+        true => "rtl",
+        false => "ltr",
     }
 }
 
@@ -431,6 +435,17 @@ mod tests {
         assert!(is_language_tag("zh-Hant-TW"));
         assert_eq!(direction("ar-EG"), "rtl");
         assert_eq!(direction("bn"), "ltr");
+    }
+
+    #[test]
+    fn direction_reads_the_primary_subtag_in_any_case() {
+        for rtl in ["ar", "AR", "Ar-eg", "he-IL", "ckb", "yi", "ur-PK", "fa"] {
+            assert_eq!(direction(rtl), "rtl", "{rtl}");
+        }
+        // Only the primary subtag counts: a region or script that looks like one does not.
+        for ltr in ["bn", "en-AR", "arx", "a", "", "-ar", "zh-Hant-TW"] {
+            assert_eq!(direction(ltr), "ltr", "{ltr}");
+        }
     }
 
     #[test]
