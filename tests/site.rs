@@ -578,8 +578,9 @@ fn article_edited_or_deleted_between_parse_and_render_stops_the_build() {
 }
 
 /// A page's summary, as lists see it, shares values between pages (one per tag and page
-/// language; `description` is the page's own summary, else the site's description) instead
-/// of carrying copies: what a template reads must be the same either way.
+/// language; one per source cited by the same name and address; `description` is the page's
+/// own summary, else the site's description) instead of carrying copies: what a template
+/// reads must be the same either way.
 #[test]
 fn list_summaries_show_each_page_description_and_tags() {
     let site = fixture("minimal_theme");
@@ -591,13 +592,15 @@ fn list_summaries_show_each_page_description_and_tags() {
     std::fs::write(
         site.path().join("templates/index.html"),
         "{% for p in pages %}{{ p.url }} | {{ p.description }} | {{ p.summary }} | \
-         {% for t in p.tags %}{{ t.name }} {{ t.url }}{% endfor %}\n{% endfor %}",
+         {% for t in p.tags %}{{ t.name }} {{ t.url }}{% endfor %} | \
+         {% for s in p.sources %}{{ s.name }} {{ s.url }} {{ s.page_url }};{% endfor %}\n{% endfor %}",
     )
     .unwrap();
     // No summary and no text: the one kind of page whose summary is empty.
     std::fs::write(
         site.path().join("content/articles/empty.md"),
-        "---\ntitle: Nothing yet\ndate: 2023-10-19\ntags: [Sanctions]\nlang: en\n---\n",
+        "---\ntitle: Nothing yet\ndate: 2023-10-19\ntags: [Sanctions]\nlang: en\n\
+         sources: [{name: KCNA, url: \"http://www.kcna.kp/en/\"}]\n---\n",
     )
     .unwrap();
     let yaml = read(&site.path().join("site.yaml"));
@@ -623,10 +626,13 @@ fn list_summaries_show_each_page_description_and_tags() {
             "/articles/%E0%A6%AC%E0%A7%88%E0%A6%A0%E0%A6%95/ | \
              রুশ পররাষ্ট্রমন্ত্রী সের্গেই লাভরভের সঙ্গে বৈঠক করেছেন কিম জং উন। | \
              রুশ পররাষ্ট্রমন্ত্রী সের্গেই লাভরভের সঙ্গে বৈঠক করেছেন কিম জং উন। | \
-             North Korea /tags/north-korea/",
+             North Korea /tags/north-korea/ | ",
             "/articles/lavrov/ | Kim pledges to carry out the deals agreed with Putin. | \
-             Kim pledges to carry out the deals agreed with Putin. | North Korea /tags/north-korea/",
-            "/articles/empty/ | The desk&#39;s own line. |  | Sanctions /tags/sanctions/",
+             Kim pledges to carry out the deals agreed with Putin. | North Korea /tags/north-korea/ | \
+             KCNA http://www.kcna.kp/ /sources/kcna/;",
+            // The same source cited at another address: its own value, not the first one's.
+            "/articles/empty/ | The desk&#39;s own line. |  | Sanctions /tags/sanctions/ | \
+             KCNA http://www.kcna.kp/en/ /sources/kcna/;",
         ],
         "{home}"
     );

@@ -111,7 +111,9 @@ pub struct SummaryView<'a> {
     /// tag instead of each serialising its own copy (`render::Shared::tag_links`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TermLink<'a>>>,
-    pub sources: Vec<SourceLink<'a>>,
+    /// `None` when the caller adds them (`render::Shared::source_links`), like `tags`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sources: Option<Vec<SourceLink<'a>>>,
     pub authors: &'a [String],
     pub reading_minutes: usize,
     pub image: Option<&'a Image>,
@@ -129,12 +131,13 @@ impl<'a> SummaryView<'a> {
                     .collect(),
             ),
             description: Some(page.summary.as_deref().unwrap_or(&site.config.description)),
+            sources: Some(source_links(site, i).collect()),
             ..SummaryView::without_shared(site, i)
         }
     }
 
-    /// The view without `tags` and `description`, for a caller that adds them as values
-    /// shared between summaries (see `render::Shared::new_summary`).
+    /// The view without `tags`, `description` and `sources`, for a caller that adds them as
+    /// values shared between summaries (see `render::Shared::new_summary`).
     pub fn without_shared(site: &'a Site, i: usize) -> Self {
         let page = &site.pages[i];
         let now = site.config.now;
@@ -150,22 +153,26 @@ impl<'a> SummaryView<'a> {
             date: DateView::new(&page.date, &page.lang),
             updated: page.updated.as_ref().map(|u| DateView::new(u, &page.lang)),
             tags: None,
-            sources: page
-                .sources
-                .iter()
-                .zip(&site.page_sources[i])
-                .map(|(s, &t)| SourceLink {
-                    name: &s.name,
-                    url: s.url.as_deref(),
-                    page_url: &site.sources[t].url,
-                })
-                .collect(),
+            sources: None,
             authors: &page.authors,
             reading_minutes: page.reading_minutes,
             image: page.image.as_ref(),
             expired: page.expires.as_ref().is_some_and(|e| e.timestamp() <= now),
         }
     }
+}
+
+/// Page `i`'s sources as it cites them, each with the index of its source page.
+pub fn source_links(site: &Site, i: usize) -> impl Iterator<Item = SourceLink<'_>> {
+    site.pages[i]
+        .sources
+        .iter()
+        .zip(&site.page_sources[i])
+        .map(|(s, &t)| SourceLink {
+            name: &s.name,
+            url: s.url.as_deref(),
+            page_url: &site.sources[t].url,
+        })
 }
 
 /// A fingerprint of what `SummaryView::new(site, i)` shows: the page's own fields that the
