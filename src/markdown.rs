@@ -19,6 +19,7 @@ pub struct TocEntry {
 pub struct Rendered {
     /// Empty from `outline_with_images`, which leaves the HTML for later.
     pub html: String,
+    /// Empty from `outline_with_images`, like `html`.
     pub toc: Vec<TocEntry>,
     /// Words of scripts that separate words with spaces (Latin, Bengali, Korean...).
     pub word_count: usize,
@@ -80,14 +81,27 @@ pub fn render_with_images(
     walk(markdown, image_size, Output::Everything)
 }
 
-/// The HTML `render_with_images` writes, without what `outline_with_images` gives.
-pub fn html_with_images(markdown: &str, image_size: &dyn Fn(&str) -> Option<(u32, u32)>) -> String {
-    walk(markdown, image_size, Output::HtmlOnly).html
+/// What an article page shows of its text: the HTML and its headings' table of contents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
 }
 
-/// What `render_with_images` finds in the text (table of contents, word count, excerpt,
-/// images without alt text) without writing the HTML: `html` is left empty. The parse of
-/// a whole site needs only these; each page writes its HTML when it is rendered.
+/// The HTML and table of contents `render_with_images` makes, without the rest of what
+/// `outline_with_images` gives.
+pub fn html_with_images(markdown: &str, image_size: &dyn Fn(&str) -> Option<(u32, u32)>) -> Body {
+    let rendered = walk(markdown, image_size, Output::HtmlOnly);
+    Body {
+        html: rendered.html,
+        toc: rendered.toc,
+    }
+}
+
+/// What `render_with_images` finds in the text (word count, excerpt, images without alt
+/// text) without writing the HTML or the table of contents: `html` and `toc` are left empty.
+/// The parse of a whole site needs only these; each page makes its HTML and table of
+/// contents when it is rendered (`html_with_images`).
 pub fn outline_with_images(
     markdown: &str,
     image_size: &dyn Fn(&str) -> Option<(u32, u32)>,
@@ -145,7 +159,8 @@ fn walk(
     let mut i = 0;
     while i < events.len() {
         match &events[i] {
-            Event::Start(Tag::Heading { level, id, .. }) => {
+            // Ids and the table of contents are for the HTML only.
+            Event::Start(Tag::Heading { level, id, .. }) if output.html() => {
                 let level = *level;
                 let explicit = id.as_ref().map(|s| s.to_string());
                 let end = events[i..]

@@ -218,8 +218,13 @@ proptest! {
         let size = |src: &str| (!src.is_empty()).then_some((640, 480));
         let full = markdown::render_with_images(&md, &size);
         let outline = markdown::outline_with_images(&md, &size);
-        prop_assert_eq!(&outline, &markdown::Rendered { html: String::new(), ..full.clone() });
-        prop_assert_eq!(markdown::html_with_images(&md, &size), full.html);
+        prop_assert_eq!(
+            &outline,
+            &markdown::Rendered { html: String::new(), toc: Vec::new(), ..full.clone() }
+        );
+        let body = markdown::html_with_images(&md, &size);
+        prop_assert_eq!(body.html, full.html);
+        prop_assert_eq!(body.toc, full.toc);
     }
 
     #[test]

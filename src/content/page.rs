@@ -7,7 +7,7 @@ use crate::content::discover::ArticleFile;
 use crate::content::document::Document;
 use crate::content::front_matter::{self, Source};
 use crate::error::{Diagnostic, Error};
-use crate::markdown::{self, TocEntry};
+use crate::markdown;
 use crate::slug::{encode_path, encode_segment, has_empty_slug, slugify};
 
 /// A resolved image: `src` is ready to use as an `src` attribute.
@@ -59,7 +59,6 @@ pub struct Page {
     /// A hash of the file's bytes as parsed: `html` reads the file again and checks them
     /// against this.
     pub source_hash: u64,
-    pub toc: Vec<TocEntry>,
     pub word_count: usize,
     pub reading_minutes: usize,
     /// A hash of this page's fields that a list item shows (see `summary_fields_hash`),
@@ -104,11 +103,12 @@ impl Page {
         hasher.finish()
     }
 
-    /// The article's HTML body, made from its file again. A build does not keep the bodies
-    /// from the parse to the render (the HTML of 100,000 articles is over a gigabyte): each
-    /// page makes its own when it is rendered and lets it go. A file edited since the parse
-    /// is an error rather than a page out of step with its lists; building again takes it in.
-    pub fn html(&self, config: &Config) -> Result<String, Error> {
+    /// The article's HTML body and table of contents, made from its file again. A build does
+    /// not keep them from the parse to the render (the HTML of 100,000 articles is over a
+    /// gigabyte): each page makes its own when it is rendered and lets it go. A file edited
+    /// since the parse is an error rather than a page out of step with its lists; building
+    /// again takes it in.
+    pub fn body(&self, config: &Config) -> Result<markdown::Body, Error> {
         let path = &self.file.path;
         let changed = |what: &str| {
             Error::one(
@@ -127,7 +127,12 @@ impl Page {
             return Err(changed("changed"));
         }
         let doc = Document::parse_unchanged(&self.file.display, &bytes).map_err(Error::one)?;
-        Ok(body_html(doc.body(), &self.file, config))
+        Ok(article_body(doc.body(), &self.file, config))
+    }
+
+    /// The article's HTML body (see `body`).
+    pub fn html(&self, config: &Config) -> Result<String, Error> {
+        self.body(config).map(|body| body.html)
     }
 
     /// When the article last changed: `updated`, else `date`.
@@ -277,7 +282,6 @@ pub fn parse_article(file: &ArticleFile, bytes: &[u8], config: &Config) -> Parse
         word_count: rendered.word_count,
         excerpt: rendered.excerpt,
         source_hash: source_hash(bytes),
-        toc: rendered.toc,
         summary_hash: 0,
         slug_at,
     };
@@ -294,14 +298,13 @@ fn source_hash(bytes: &[u8]) -> u64 {
 }
 
 /// An article body's HTML, with images sized from the bundle's files, sanitised when the
-/// configuration asks for it.
-fn body_html(body: &str, file: &ArticleFile, config: &Config) -> String {
-    let html = markdown::html_with_images(body, &|src| file.asset_image_size(src));
+/// configuration asks for it, and its table of contents.
+fn article_body(body: &str, file: &ArticleFile, config: &Config) -> markdown::Body {
+    let mut made = markdown::html_with_images(body, &|src| file.asset_image_size(src));
     if config.sanitize {
-        markdown::sanitize(&html)
-    } else {
-        html
+        made.html = markdown::sanitize(&made.html);
     }
+    made
 }
 
 /// A required text key: missing or empty is an error.

@@ -1228,13 +1228,13 @@ impl Shared<'_> {
             })
             .collect();
         let related: Vec<Value> = site.related[i].iter().map(|&q| self.summary(q)).collect();
-        let html = page.html(&site.config)?;
+        let body = page.body(&site.config)?;
         Ok(extend(
             &self.summary(i),
             [
-                ("content", Value::safe_string(&html)),
+                ("content", Value::safe_string(&body.html)),
                 ("word_count", Value::from(page.word_count)),
-                ("toc", Value::from_serializable(&page.toc)),
+                ("toc", Value::from_serializable(&body.toc)),
                 ("extra", Value::from_serializable(&page.extra)),
                 (
                     "newer",
