@@ -658,9 +658,9 @@ fn content_warnings(site: &crate::site::Site, sources: &Sources) -> Vec<Diagnost
         }
         let has_summary = match sources.article(i) {
             Some(source) => source.at_key("summary").is_some(),
-            None => page.summary.as_deref() != Some(page.excerpt.as_str()),
+            None => page.excerpt_apart.is_some(),
         };
-        if !has_summary && !page.excerpt.is_empty() {
+        if !has_summary && !page.excerpt().is_empty() {
             let d = Diagnostic::warning(
                 &page.file.display,
                 "article has no `summary:`; lists, feeds and search show its first paragraph instead",

@@ -46,8 +46,9 @@ pub struct Page {
     pub expires: Option<Zoned>,
     /// From front matter, else the first paragraph's excerpt.
     pub summary: Option<String>,
-    /// Plain text of the first paragraph (for search and feeds).
-    pub excerpt: String,
+    /// Plain text of the first paragraph (for search), when it is not `summary` already:
+    /// `None` for an article summarised by it, so the text is kept once (see `excerpt`).
+    pub excerpt_apart: Option<String>,
     pub tags: Vec<String>,
     pub sources: Vec<Source>,
     pub authors: Vec<String>,
@@ -128,6 +129,14 @@ impl Page {
         }
         let doc = Document::parse_unchanged(&self.file.display, &bytes).map_err(Error::one)?;
         Ok(article_body(doc.body(), &self.file, config))
+    }
+
+    /// Plain text of the first paragraph (empty when there is none).
+    pub fn excerpt(&self) -> &str {
+        self.excerpt_apart
+            .as_deref()
+            .or(self.summary.as_deref())
+            .unwrap_or("")
     }
 
     /// The article's HTML body (see `body`).
@@ -257,6 +266,14 @@ pub fn parse_article(file: &ArticleFile, bytes: &[u8], config: &Config) -> Parse
         );
     }
 
+    let reading_minutes = rendered.reading_minutes();
+    // An article without a summary is summarised by its first paragraph, which is then kept
+    // once, as the summary.
+    let (summary, excerpt_apart) = match summary {
+        Some(summary) if summary != rendered.excerpt => (Some(summary), Some(rendered.excerpt)),
+        Some(summary) => (Some(summary), None),
+        None => (Some(rendered.excerpt).filter(|e| !e.is_empty()), None),
+    };
     let mut page = Page {
         version: super::next_version(),
         file: file.clone(),
@@ -269,8 +286,8 @@ pub fn parse_article(file: &ArticleFile, bytes: &[u8], config: &Config) -> Parse
         date,
         updated,
         expires,
-        // An article without a summary is summarised by its first paragraph.
-        summary: summary.or_else(|| Some(rendered.excerpt.clone()).filter(|e| !e.is_empty())),
+        summary,
+        excerpt_apart,
         tags,
         sources: front.sources.unwrap_or_default(),
         authors: front.authors.unwrap_or_default(),
@@ -278,9 +295,8 @@ pub fn parse_article(file: &ArticleFile, bytes: &[u8], config: &Config) -> Parse
         image,
         template,
         extra: parsed.extra,
-        reading_minutes: rendered.reading_minutes(),
+        reading_minutes,
         word_count: rendered.word_count,
-        excerpt: rendered.excerpt,
         source_hash: source_hash(bytes),
         summary_hash: 0,
         slug_at,
@@ -396,5 +412,57 @@ fn resolve_src(src: &str, page_url: &str, config: &Config) -> String {
         config.url(&encode_path(rest))
     } else {
         format!("{page_url}{}", encode_path(src))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(front: &str, body: &str) -> Page {
+        let config = crate::config::load(&crate::config::BuildOptions {
+            root: std::env::temp_dir().join("briefing-page-test"),
+            ..Default::default()
+        })
+        .unwrap();
+        let file = ArticleFile {
+            path: "/site/content/articles/a.md".into(),
+            display: "content/articles/a.md".into(),
+            stem: "a".to_string(),
+            assets: Vec::new(),
+        };
+        let text = format!("---\ntitle: A\ndate: 2023-10-20\n{front}---\n\n{body}");
+        parse_article(&file, text.as_bytes(), &config).unwrap().0
+    }
+
+    /// The first paragraph is kept apart from the summary only when it is other text: an
+    /// article summarised by it holds it once.
+    #[test]
+    fn the_excerpt_is_kept_once_when_it_is_the_summary() {
+        // No summary: the first paragraph is the summary and the excerpt.
+        let page = parsed("", "কিম জং উন বৈঠক করেছেন।\n\nSecond.\n");
+        assert_eq!(page.summary.as_deref(), Some("কিম জং উন বৈঠক করেছেন।"));
+        assert_eq!(page.excerpt_apart, None);
+        assert_eq!(page.excerpt(), "কিম জং উন বৈঠক করেছেন।");
+
+        // A summary of its own: both are kept.
+        let page = parsed("summary: Talks in Pyongyang.\n", "First paragraph.\n");
+        assert_eq!(page.summary.as_deref(), Some("Talks in Pyongyang."));
+        assert_eq!(page.excerpt_apart.as_deref(), Some("First paragraph."));
+        assert_eq!(page.excerpt(), "First paragraph.");
+
+        // A summary that is the first paragraph word for word: kept once.
+        let page = parsed("summary: First paragraph.\n", "First paragraph.\n");
+        assert_eq!(page.excerpt_apart, None);
+        assert_eq!(page.excerpt(), "First paragraph.");
+
+        // A summary and no text.
+        let page = parsed("summary: Only this.\n", "");
+        assert_eq!(page.excerpt_apart.as_deref(), Some(""));
+        assert_eq!(page.excerpt(), "");
+
+        // Neither.
+        let page = parsed("", "");
+        assert_eq!((page.summary, page.excerpt_apart), (None, None));
     }
 }

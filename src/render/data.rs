@@ -334,11 +334,7 @@ pub struct SearchFragment {
 pub fn search_fragment(site: &Site, i: usize) -> SearchFragment {
     use std::hash::{Hash, Hasher};
     let page = &site.pages[i];
-    let text = if page.summary.as_deref() == Some(page.excerpt.as_str()) {
-        ""
-    } else {
-        page.excerpt.as_str()
-    };
+    let text = page.excerpt_apart.as_deref().unwrap_or("");
     let entry = SearchEntry {
         url: &page.url,
         title: &page.title,
