@@ -267,12 +267,21 @@ fn look_again<T>(
             return Ok(None);
         }
     }
+    read_and_parse(file, parse).map(Some)
+}
+
+/// Reads `file` with its stamp and parses it; a file over `MAX_CONTENT_BYTES` is refused
+/// unread.
+fn read_and_parse<T>(
+    file: &ArticleFile,
+    parse: &impl Fn(&ArticleFile, &[u8]) -> Parsed<T>,
+) -> Result<(Stamp, Parsed<T>)> {
     let (bytes, stamp) = read_stamped(&file.path)?;
     let parsed = match bytes {
         Some(bytes) => parse(file, &bytes),
         None => Err(vec![too_large(file, stamp.len)]),
     };
-    Ok(Some((stamp, parsed)))
+    Ok((stamp, parsed))
 }
 
 /// Reads and parses every one of `files`, in parallel.
@@ -284,13 +293,7 @@ fn parse_all<T: Send + Sync>(
     files
         .par_iter()
         .with_max_len(32)
-        .map(|file| {
-            let (bytes, stamp) = read_stamped(&file.path)?;
-            Ok(match bytes {
-                Some(bytes) => parse(file, &bytes),
-                None => Err(vec![too_large(file, stamp.len)]),
-            })
-        })
+        .map(|file| read_and_parse(file, &parse).map(|(_, parsed)| parsed))
         .collect()
 }
 

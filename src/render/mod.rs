@@ -356,11 +356,11 @@ fn jobs(site: &Site, statics: &BTreeMap<String, FileSource>) -> Vec<Job> {
     jobs
 }
 
-/// Data shared by every job, built once per render.
 /// The most outputs a thread renders before another can take the rest of its share (see
 /// `rayon::IndexedParallelIterator::with_max_len`): a few milliseconds of work.
 const MAX_JOBS_PER_PIECE: usize = 32;
 
+/// Data shared by every job, built once per render.
 struct Shared<'a> {
     site: &'a Site,
     templates: &'a Templates,
@@ -385,6 +385,7 @@ struct Shared<'a> {
     /// The archive's months this render used, once the archive is rendered (for the next
     /// render: not kept when there is none, see `RenderCache::for_one_build`).
     months: Mutex<Option<rustc_hash::FxHashMap<u64, Value>>>,
+    /// The render's cache is for one build (`RenderCache::for_one_build`).
     one_build: bool,
     /// `site_feeds` as templates see it, the same on most pages: made once.
     site_feeds_value: Value,
@@ -1596,7 +1597,7 @@ mod tests {
     /// archive's months, which only a next render would reuse, must not be held (140 MB, 70 MB
     /// and 23 MB at 100,000 articles); a cache that serves later renders keeps them.
     #[test]
-    fn a_cache_for_one_build_keeps_no_search_index() {
+    fn a_cache_for_one_build_keeps_nothing_for_a_next_render() {
         let config = crate::config::load(&crate::config::BuildOptions {
             root: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"),
             ..Default::default()
