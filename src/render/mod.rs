@@ -385,8 +385,6 @@ struct Shared<'a> {
     /// The archive's months this render used, once the archive is rendered (for the next
     /// render: not kept when there is none, see `RenderCache::for_one_build`).
     months: Mutex<Option<rustc_hash::FxHashMap<u64, Value>>>,
-    /// The render's cache is for one build (`RenderCache::for_one_build`).
-    one_build: bool,
     /// `site_feeds` as templates see it, the same on most pages: made once.
     site_feeds_value: Value,
     /// The pieces summaries carry ready-made (see `Templates::summary_pieces`).
@@ -598,7 +596,6 @@ pub fn render(
         sources: cached(fingerprints.sources, &|| term_list(&site.sources)),
         fingerprints,
         months: Mutex::new(None),
-        one_build,
         site_feeds_value: Value::from_serializable(&site_feeds(config)),
         pieces: templates.summary_pieces(),
         piece_error: Mutex::new(None),
@@ -1308,7 +1305,7 @@ impl Shared<'_> {
             ]));
         }
         // The months with their lists: 23 MB at 100,000 articles, held to the end otherwise.
-        if !self.one_build {
+        if !self.cache.one_build {
             *self.months.lock().unwrap_or_else(|e| e.into_inner()) = Some(kept);
         }
         Ok(Value::from(years))
